@@ -1,0 +1,4 @@
+//! Real-browser tests of the portal: headless Chromium loads server-rendered pages, the Leptos bundle hydrates
+//! them, and the tests click through as a visitor would.
+
+mod landing;

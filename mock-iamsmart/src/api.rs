@@ -1,0 +1,232 @@
+//! The signed POST APIs: the HTTP-shaped request and response that cross the wasm boundary, and the
+//! routing of `/api/v1/...` paths to their handlers.
+//!
+//! Every route goes through `envelope::verify_request` before its handler runs, so no handler
+//! can forget authentication. Unknown routes answer `D99990` (unhandled request) in the usual
+//! envelope with HTTP 200, because PROTOCOL §11.6 says clients cannot recover from other statuses and
+//! no published code is closer to "no such API". This module logs the route and the result code only,
+//! never headers or bodies.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cek;
+use crate::codes::{DCode, ProtocolError};
+use crate::config::SandboxConfig;
+use crate::envelope::{self, ResponseEnvelope};
+use crate::host::{Host, LogLevel};
+use crate::token;
+
+pub const GET_KEY_PATH: &str = "/api/v1/security/getKey";
+pub const REVOKE_KEY_PATH: &str = "/api/v1/security/revokeKey";
+pub const GET_TOKEN_PATH: &str = "/api/v1/auth/getToken";
+
+/// Paths longer than this are cut in error messages and logs, so a hostile client cannot make either
+/// large.
+const MAX_ECHOED_PATH: usize = 120;
+
+/// Bodies travel as Base64 strings inside the JSON of a [`crate::Call`]: a JSON array of numbers would
+/// be about four times larger.
+mod base64_body {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        STANDARD.decode(text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// One HTTP request to a sandbox API, as the host received it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiRequest {
+    pub method: String,
+    /// The path below the sandbox's base URL, for example `/api/v1/auth/getToken`; the host strips
+    /// any tenant prefix.
+    pub path: String,
+    /// The raw query string without `?`.
+    #[serde(default)]
+    pub query: String,
+    /// Header names and values in arrival order; names are matched case-insensitively.
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// The raw body bytes exactly as sent, which is what the signature covers.
+    #[serde(default, with = "base64_body")]
+    pub body: Vec<u8>,
+}
+
+impl ApiRequest {
+    /// The first header with this name, ignoring ASCII case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// The HTTP response to send back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    #[serde(with = "base64_body")]
+    pub body: Vec<u8>,
+}
+
+impl ApiResponse {
+    /// The body parsed as the protocol's response envelope, if it is one.
+    pub fn envelope(&self) -> Option<ResponseEnvelope> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+/// The APIs this crate serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    GetKey,
+    RevokeKey,
+    GetToken,
+}
+
+impl Route {
+    fn find(method: &str, path: &str) -> Option<Route> {
+        if method != "POST" {
+            return None;
+        }
+        match path {
+            GET_KEY_PATH => Some(Route::GetKey),
+            REVOKE_KEY_PATH => Some(Route::RevokeKey),
+            GET_TOKEN_PATH => Some(Route::GetToken),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Route::GetKey => "getKey",
+            Route::RevokeKey => "revokeKey",
+            Route::GetToken => "getToken",
+        }
+    }
+}
+
+/// A prefix of `text` of at most `limit` characters.
+fn truncated(text: &str, limit: usize) -> String {
+    text.chars().take(limit).collect()
+}
+
+/// Answers one API request. Every failure is a D-code envelope with HTTP 200.
+pub(crate) fn serve(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    request: &ApiRequest,
+) -> ApiResponse {
+    let Some(route) = Route::find(&request.method, &request.path) else {
+        let shown = format!(
+            "{} {}",
+            truncated(&request.method, 10),
+            truncated(&request.path, MAX_ECHOED_PATH)
+        );
+        host.log(LogLevel::Info, &format!("no API at {shown}"));
+        let error = ProtocolError::with_message(
+            DCode::Unhandled,
+            format!("unhandled request: no API at {shown}"),
+        );
+        return envelope::failure(host, &error);
+    };
+    let result =
+        envelope::verify_request(host, config, request, route).and_then(|()| match route {
+            Route::GetKey => cek::get_key(host, config).map(Some),
+            Route::RevokeKey => cek::revoke_key(host).map(|()| None),
+            Route::GetToken => token::get_token(host, config, &request.body).map(Some),
+        });
+    match result {
+        Ok(content) => {
+            host.log(
+                LogLevel::Info,
+                &format!("{} {}", route.name(), DCode::Success),
+            );
+            envelope::success(host, content)
+        }
+        Err(error) => {
+            host.log(LogLevel::Info, &format!("{} {}", route.name(), error.code));
+            envelope::failure(host, &error)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::Rp;
+
+    #[test]
+    fn header_lookup_ignores_case_and_takes_the_first_value() {
+        let request = ApiRequest {
+            headers: vec![
+                ("ClientId".into(), "first".into()),
+                ("clientid".into(), "second".into()),
+            ],
+            ..ApiRequest::default()
+        };
+        assert_eq!(request.header("clientID"), Some("first"));
+        assert_eq!(request.header("nonce"), None);
+    }
+
+    #[test]
+    fn requests_serialise_bodies_as_base64() {
+        let request = ApiRequest {
+            method: "POST".into(),
+            path: GET_KEY_PATH.into(),
+            body: b"{}".to_vec(),
+            ..ApiRequest::default()
+        };
+        let json = serde_json::to_value(&request).expect("serialises");
+        assert_eq!(json["body"], "e30=");
+        let back: ApiRequest = serde_json::from_value(json).expect("parses");
+        assert_eq!(back, request);
+    }
+
+    #[test]
+    fn an_unknown_path_gets_an_unhandled_request_envelope_with_http_200() {
+        let mut rp = Rp::strict();
+        let request = rp.signed_request("/api/v1/nothing/here", b"{}");
+        let response = rp.send(&request);
+        assert_eq!(response.status, 200);
+        let envelope = response.envelope().expect("envelope");
+        assert_eq!(envelope.code, "D99990");
+        assert!(envelope.message.contains("/api/v1/nothing/here"));
+        assert_eq!(envelope.content, None);
+    }
+
+    #[test]
+    fn a_get_to_a_post_api_is_unhandled_and_a_huge_path_is_not_echoed_in_full() {
+        let mut rp = Rp::strict();
+        let mut request = rp.signed_request(GET_KEY_PATH, b"");
+        request.method = "GET".into();
+        assert_eq!(
+            rp.send(&request).envelope().map(|e| e.code).as_deref(),
+            Some("D99990")
+        );
+        request.path = format!("/{}", "x".repeat(10_000));
+        let envelope = rp.send(&request).envelope().expect("envelope");
+        assert!(envelope.message.len() < 300);
+    }
+
+    #[test]
+    fn logs_name_the_route_and_code_but_never_headers_or_bodies() {
+        let mut rp = Rp::strict();
+        rp.get_key();
+        let logs = rp.host.logs().to_vec();
+        assert!(logs.iter().any(|(_, line)| line == "getKey D00000"));
+        for (_, line) in logs {
+            assert!(!line.contains(crate::testkit::CLIENT_SECRET));
+            assert!(!line.contains("nonce-"));
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! The iAM Smart relying-party protocol as pure logic: the signed envelope, content encryption, the
+//! login state machine, tokens, personas and D-codes of a faithful mock of Hong Kong's iAM Smart
+//! (see `PROTOCOL.md` in the shared documents).
+//!
+//! Architecture invariants:
+//! - No I/O, no ambient clock, no ambient randomness: time, randomness and storage arrive only through
+//!   [`Host`], so a run is reproducible from the host's answers and the crate builds for
+//!   `wasm32-unknown-unknown`.
+//! - Ordered maps only, so output never depends on hash order.
+//! - No panics on input: every bad input becomes a D-code.
+//! - Secrets, tokens, codes, identity data and bodies are never logged.
+//!
+//! The one entry point is [`handle`]: a [`Call`] in, an [`Outcome`] out.
+
+pub mod api;
+pub mod call;
+pub mod cek;
+pub mod client;
+pub mod codes;
+pub mod config;
+pub mod crypto;
+pub mod envelope;
+pub mod host;
+pub mod login;
+pub mod memory_host;
+pub mod persona;
+pub mod scope;
+mod store;
+pub mod token;
+
+#[cfg(test)]
+mod testkit;
+
+pub use api::{ApiRequest, ApiResponse};
+pub use call::{Call, Outcome, handle, handle_json};
+pub use codes::{DCode, ProtocolError};
+pub use config::{ProtocolMode, SandboxConfig, Secret};
+pub use envelope::ResponseEnvelope;
+pub use host::{Host, LogLevel};
+pub use login::{GetQrParams, Lang, LoginStarted, TicketState, TicketStatus};
+pub use memory_host::MemoryHost;
+pub use persona::{Persona, PersonaStatus, UserType};

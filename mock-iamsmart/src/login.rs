@@ -1,0 +1,988 @@
+//! The login state machine behind `GET /api/v1/auth/getQR` (PROTOCOL §2.1, §7, §11.9): parameter
+//! validation, tickets, the user's answer on the (virtual) phone, and single-use authorisation codes.
+//!
+//! A ticket is pending until the user approves, rejects or cancels it, or until it times out on the
+//! sandbox clock; the browser is then sent to `redirectURI?code=…&state=…` or
+//! `redirectURI?error_code=D40001|D40000|D40003&state=…`. getQR checks, in this order:
+//! - a mandatory parameter absent → `D20001`, present but empty → `D20002`;
+//! - `clientID` not this sandbox's → `D99992` (the API's answer for an unknown client);
+//! - `responseType` not `code` → `D20003`;
+//! - `source` not in §7 → `D20007`;
+//! - `redirectURI` not on the allow-list (exact match) → `D20008`;
+//! - a scope name the protocol does not define → `D20003`; a scope not granted → `D20015`;
+//! - a bad `lang`, `state` or `brokerPage`, or a `ticketID` that names no attachable ticket →
+//!   `D20003` (an anonymous ticket that has already expired → `D40003`).
+//!
+//! Answering a ticket: an unknown ticket → `D20003 invalid parameter ticketID`; one already answered →
+//! `D20004`; one past its lifetime → `D40003`; an unknown persona → `D20003 invalid parameter
+//! personaID`; a suspended persona → `D10001`, and the ticket stays pending so another persona can
+//! still answer. This module never logs codes, states or persona data.
+
+use percent_encoding::percent_decode_str;
+use serde::{Deserialize, Serialize};
+
+use crate::codes::{DCode, ProtocolError};
+use crate::config::SandboxConfig;
+use crate::crypto::url_encode;
+use crate::host::{self, Host, LogLevel};
+use crate::persona::{self, PersonaStatus};
+use crate::scope;
+use crate::store;
+
+/// The `source` values of PROTOCOL §7.
+pub const SOURCES: [&str; 16] = [
+    "Android_Chrome",
+    "Android_Firefox",
+    "Android_Edge",
+    "Android_Samsung",
+    "Android_Huawei",
+    "Android_Xiaomi",
+    "iOS_Safari",
+    "iOS_Chrome",
+    "iOS_Firefox",
+    "iOS_Edge",
+    "PC_Browser",
+    "App_Link",
+    "App_Package",
+    "App_Scheme",
+    "Android_IMS_InAppBrowser",
+    "iOS_IMS_InAppBrowser",
+];
+
+/// The longest `state` the protocol allows.
+pub const MAX_STATE_LENGTH: usize = 36;
+/// How long a settled or timed-out ticket stays readable after its expiry, so a late status poll
+/// still learns "timed out" rather than "unknown ticket".
+const TICKET_RETENTION_MS: i64 = 60 * 60_000;
+/// The test app's scheme (PROTOCOL §11.12).
+const APP_LINK_PREFIX: &str = "hk.gov.iamsmart.testapp://auth?ticketID=";
+
+/// Display language of the broker page and the app.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[serde(rename = "en-US")]
+    EnUs,
+    #[default]
+    #[serde(rename = "zh-HK")]
+    ZhHk,
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+}
+
+impl Lang {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::EnUs => "en-US",
+            Lang::ZhHk => "zh-HK",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Lang> {
+        [Lang::EnUs, Lang::ZhHk, Lang::ZhCn]
+            .into_iter()
+            .find(|lang| lang.as_str() == name)
+    }
+}
+
+/// The query parameters of `getQR`, already form-decoded. `None` means absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetQrParams {
+    pub client_id: Option<String>,
+    pub response_type: Option<String>,
+    pub source: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub scope: Option<String>,
+    pub lang: Option<String>,
+    pub state: Option<String>,
+    pub broker_page: Option<String>,
+    pub ticket_id: Option<String>,
+}
+
+impl GetQrParams {
+    /// Reads a raw query string: parameters in any order, `+` as space, percent-escapes decoded, the
+    /// first of repeated names kept, unknown names such as `cScope` ignored (PROTOCOL §11.9).
+    pub fn from_query(query: &str) -> Self {
+        let mut params = GetQrParams::default();
+        for pair in query.trim_start_matches('?').split('&') {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = form_decode(value);
+            let slot = match form_decode(name).as_str() {
+                "clientID" => &mut params.client_id,
+                "responseType" => &mut params.response_type,
+                "source" => &mut params.source,
+                "redirectURI" => &mut params.redirect_uri,
+                "scope" => &mut params.scope,
+                "lang" => &mut params.lang,
+                "state" => &mut params.state,
+                "brokerPage" => &mut params.broker_page,
+                "ticketID" => &mut params.ticket_id,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(value);
+            }
+        }
+        params
+    }
+}
+
+/// `application/x-www-form-urlencoded` decoding of one name or value.
+fn form_decode(text: &str) -> String {
+    percent_decode_str(&text.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// What the broker page needs once a login has started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginStarted {
+    pub ticket_id: String,
+    /// Expiry on the sandbox clock.
+    pub expires_at_ms: i64,
+    /// The ticket's lifetime, for countdowns on a browser that runs on real time.
+    pub expires_in_ms: i64,
+    pub lang: Lang,
+    pub source: String,
+    /// Whether to show the open-the-app button instead of a QR code.
+    pub broker_page: bool,
+    pub scope: Vec<String>,
+    pub redirect_uri: String,
+    pub state: Option<String>,
+    /// The test app's deep link for this ticket.
+    pub app_link: String,
+}
+
+/// Where a ticket stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketState {
+    Pending,
+    Approved,
+    Rejected,
+    Cancelled,
+    TimedOut,
+}
+
+/// A ticket as the browser, the virtual phone and automation see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketStatus {
+    pub ticket_id: String,
+    pub state: TicketState,
+    /// Expiry on the sandbox clock.
+    pub expires_at_ms: i64,
+    pub scope: Vec<String>,
+    pub lang: Lang,
+    /// Where to send the browser once the ticket is settled; `None` while pending or when no browser
+    /// is attached.
+    pub redirect_url: Option<String>,
+}
+
+/// The user's answer so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Decision {
+    Pending,
+    Approved { persona_id: String, code: String },
+    Rejected,
+    Cancelled,
+}
+
+/// A stored ticket.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct TicketRecord {
+    ticket_id: String,
+    client_id: String,
+    /// `None` until a browser attaches through getQR (anonymous requests create tickets first).
+    redirect_uri: Option<String>,
+    state: Option<String>,
+    scope: Vec<String>,
+    lang: Lang,
+    source: Option<String>,
+    broker_page: bool,
+    created_at_ms: i64,
+    expires_at_ms: i64,
+    decision: Decision,
+}
+
+/// A stored, unused authorisation code; getToken consumes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CodeRecord {
+    pub client_id: String,
+    pub ticket_id: String,
+    pub persona_id: String,
+    pub scope: Vec<String>,
+    /// Sandbox-clock expiry.
+    pub expires_at_ms: i64,
+}
+
+fn required(value: &Option<String>, name: &str) -> Result<String, ProtocolError> {
+    match value {
+        None => Err(ProtocolError::missing(name)),
+        Some(value) if value.is_empty() => Err(ProtocolError::empty(name)),
+        Some(value) => Ok(value.clone()),
+    }
+}
+
+/// An optional parameter, with an empty value treated as absent.
+fn optional(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|value| !value.is_empty())
+}
+
+fn parse_state(value: &Option<String>) -> Result<Option<String>, ProtocolError> {
+    let Some(state) = optional(value) else {
+        return Ok(None);
+    };
+    let well_formed = state.len() <= MAX_STATE_LENGTH
+        && state
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if well_formed {
+        Ok(Some(state.to_owned()))
+    } else {
+        Err(ProtocolError::invalid("state"))
+    }
+}
+
+/// `brokerPage` arrives as `true`, `True` (§11.9) or `false`; any casing is accepted because no client
+/// means anything else by it.
+fn parse_broker_page(value: &Option<String>) -> Result<bool, ProtocolError> {
+    match optional(value) {
+        None => Ok(false),
+        Some(text) if text.eq_ignore_ascii_case("true") => Ok(true),
+        Some(text) if text.eq_ignore_ascii_case("false") => Ok(false),
+        Some(_) => Err(ProtocolError::invalid("brokerPage")),
+    }
+}
+
+fn load_ticket(host: &mut dyn Host, ticket_id: &str) -> Result<TicketRecord, ProtocolError> {
+    store::get::<TicketRecord>(host, &store::ticket_key(ticket_id))?
+        .ok_or_else(|| ProtocolError::invalid("ticketID"))
+}
+
+fn save_ticket(host: &mut dyn Host, record: &TicketRecord) -> Result<(), ProtocolError> {
+    let keep_until = record.expires_at_ms.saturating_add(TICKET_RETENTION_MS);
+    store::put(
+        host,
+        &store::ticket_key(&record.ticket_id),
+        record,
+        Some(keep_until),
+    )
+}
+
+/// Validates a getQR request and starts (or attaches the browser to) a login ticket.
+pub(crate) fn begin_login(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    params: &GetQrParams,
+) -> Result<LoginStarted, ProtocolError> {
+    let client_id = required(&params.client_id, "clientID")?;
+    let response_type = required(&params.response_type, "responseType")?;
+    let source = required(&params.source, "source")?;
+    let redirect_uri = required(&params.redirect_uri, "redirectURI")?;
+    let requested_scope = required(&params.scope, "scope")?;
+
+    if client_id != config.client_id {
+        return Err(ProtocolError::new(DCode::AuthorisationFailed));
+    }
+    if response_type != "code" {
+        return Err(ProtocolError::invalid("responseType"));
+    }
+    if !SOURCES.contains(&source.as_str()) {
+        return Err(ProtocolError::new(DCode::UnsupportedSource));
+    }
+    if !config.redirect_uris.contains(&redirect_uri) {
+        return Err(ProtocolError::new(DCode::InvalidServiceUrl));
+    }
+    let scopes = scope::parse_scope_list(&requested_scope)?;
+    if let Some(missing) = scopes.iter().find(|scope| !config.is_granted(**scope)) {
+        return Err(ProtocolError::with_message(
+            DCode::ScopeMismatch,
+            format!("scope mismatch: {} not granted", missing.as_str()),
+        ));
+    }
+    let lang = match optional(&params.lang) {
+        None => Lang::default(),
+        Some(name) => Lang::from_name(name).ok_or_else(|| ProtocolError::invalid("lang"))?,
+    };
+    let state = parse_state(&params.state)?;
+    let broker_page = parse_broker_page(&params.broker_page)?;
+    let scope_names: Vec<String> = scopes
+        .iter()
+        .map(|scope| scope.as_str().to_owned())
+        .collect();
+
+    let now = host.sandbox_now_ms();
+    let record = match optional(&params.ticket_id) {
+        Some(ticket_id) => {
+            // An anonymous request made the ticket; getQR only attaches this browser to it.
+            let mut record = load_ticket(host, ticket_id)?;
+            if record.client_id != config.client_id || record.redirect_uri.is_some() {
+                return Err(ProtocolError::invalid("ticketID"));
+            }
+            if now >= record.expires_at_ms {
+                return Err(ProtocolError::new(DCode::AuthenticationTimeout));
+            }
+            if record.decision != Decision::Pending {
+                return Err(ProtocolError::invalid("ticketID"));
+            }
+            record.redirect_uri = Some(redirect_uri.clone());
+            record.state = state.clone();
+            record.scope = scope_names.clone();
+            record.lang = lang;
+            record.source = Some(source.clone());
+            record.broker_page = broker_page;
+            record
+        }
+        None => TicketRecord {
+            ticket_id: host::random_uuid(host),
+            client_id: config.client_id.clone(),
+            redirect_uri: Some(redirect_uri.clone()),
+            state: state.clone(),
+            scope: scope_names.clone(),
+            lang,
+            source: Some(source.clone()),
+            broker_page,
+            created_at_ms: now,
+            expires_at_ms: now.saturating_add(config.ticket_lifetime_ms),
+            decision: Decision::Pending,
+        },
+    };
+    save_ticket(host, &record)?;
+
+    if let Some(persona_id) = &config.auto_responder
+        && let Err(error) = approve_ticket(host, config, &record.ticket_id, persona_id)
+    {
+        // The ticket stays pending, as it would if the user never answered; the sandbox owner sees
+        // why in the log.
+        host.log(
+            LogLevel::Warn,
+            &format!("auto-responder could not approve a login: {}", error.code),
+        );
+    }
+
+    Ok(LoginStarted {
+        app_link: format!("{APP_LINK_PREFIX}{}", url_encode(&record.ticket_id)),
+        ticket_id: record.ticket_id,
+        expires_at_ms: record.expires_at_ms,
+        expires_in_ms: record.expires_at_ms.saturating_sub(now),
+        lang,
+        source,
+        broker_page,
+        scope: scope_names,
+        redirect_uri,
+        state,
+    })
+}
+
+/// `base?name=value&…`, with `&` when `base` already has a query and any fragment kept last.
+fn append_query(base: &str, pairs: &[(&str, &str)]) -> String {
+    let (without_fragment, fragment) = match base.split_once('#') {
+        Some((head, fragment)) => (head, Some(fragment)),
+        None => (base, None),
+    };
+    let mut url = without_fragment.to_owned();
+    let mut separator = if without_fragment.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
+    for (name, value) in pairs {
+        url.push(separator);
+        url.push_str(name);
+        url.push('=');
+        url.push_str(&url_encode(value));
+        separator = '&';
+    }
+    if let Some(fragment) = fragment {
+        url.push('#');
+        url.push_str(fragment);
+    }
+    url
+}
+
+fn state_of(record: &TicketRecord, now: i64) -> TicketState {
+    match record.decision {
+        Decision::Approved { .. } => TicketState::Approved,
+        Decision::Rejected => TicketState::Rejected,
+        Decision::Cancelled => TicketState::Cancelled,
+        Decision::Pending if now >= record.expires_at_ms => TicketState::TimedOut,
+        Decision::Pending => TicketState::Pending,
+    }
+}
+
+fn status_of(record: &TicketRecord, now: i64) -> TicketStatus {
+    let state = state_of(record, now);
+    let outcome: Option<(&str, &str)> = match (&record.decision, state) {
+        (Decision::Approved { code, .. }, _) => Some(("code", code.as_str())),
+        (_, TicketState::Rejected) => Some(("error_code", DCode::UserRejected.code())),
+        (_, TicketState::Cancelled) => Some(("error_code", DCode::UserCancelled.code())),
+        (_, TicketState::TimedOut) => Some(("error_code", DCode::AuthenticationTimeout.code())),
+        _ => None,
+    };
+    let redirect_url = match (&record.redirect_uri, outcome) {
+        (Some(base), Some(first)) => {
+            let mut pairs = vec![first];
+            if let Some(state) = &record.state {
+                pairs.push(("state", state.as_str()));
+            }
+            Some(append_query(base, &pairs))
+        }
+        _ => None,
+    };
+    TicketStatus {
+        ticket_id: record.ticket_id.clone(),
+        state,
+        expires_at_ms: record.expires_at_ms,
+        scope: record.scope.clone(),
+        lang: record.lang,
+        redirect_url,
+    }
+}
+
+/// Where the ticket stands now, judged on the sandbox clock.
+pub(crate) fn ticket_status(
+    host: &mut dyn Host,
+    ticket_id: &str,
+) -> Result<TicketStatus, ProtocolError> {
+    let record = load_ticket(host, ticket_id)?;
+    Ok(status_of(&record, host.sandbox_now_ms()))
+}
+
+/// Loads a ticket that can still be answered.
+fn load_pending_ticket(
+    host: &mut dyn Host,
+    ticket_id: &str,
+) -> Result<TicketRecord, ProtocolError> {
+    let record = load_ticket(host, ticket_id)?;
+    match state_of(&record, host.sandbox_now_ms()) {
+        TicketState::Pending => Ok(record),
+        TicketState::TimedOut => Err(ProtocolError::new(DCode::AuthenticationTimeout)),
+        TicketState::Approved | TicketState::Rejected | TicketState::Cancelled => {
+            Err(ProtocolError::with_message(
+                DCode::DuplicatedRequest,
+                "duplicated request: ticket already answered",
+            ))
+        }
+    }
+}
+
+/// The persona approves: a single-use authorisation code is issued for the ticket.
+pub(crate) fn approve_ticket(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    ticket_id: &str,
+    persona_id: &str,
+) -> Result<TicketStatus, ProtocolError> {
+    let mut record = load_pending_ticket(host, ticket_id)?;
+    let persona = persona::find_persona(config, persona_id)
+        .ok_or_else(|| ProtocolError::invalid("personaID"))?;
+    if persona.status == PersonaStatus::Suspended {
+        return Err(ProtocolError::new(DCode::AccountSuspended));
+    }
+    let now = host.sandbox_now_ms();
+    let code = host::random_hex32(host);
+    let code_record = CodeRecord {
+        client_id: record.client_id.clone(),
+        ticket_id: record.ticket_id.clone(),
+        persona_id: persona.id.clone(),
+        scope: record.scope.clone(),
+        expires_at_ms: now.saturating_add(config.code_lifetime_ms),
+    };
+    store::put(
+        host,
+        &store::code_key(&code),
+        &code_record,
+        Some(code_record.expires_at_ms),
+    )?;
+    record.decision = Decision::Approved {
+        persona_id: persona.id,
+        code,
+    };
+    save_ticket(host, &record)?;
+    Ok(status_of(&record, now))
+}
+
+/// The user rejects (`D40001`) or cancels (`D40000`) the request.
+fn settle(
+    host: &mut dyn Host,
+    ticket_id: &str,
+    decision: Decision,
+) -> Result<TicketStatus, ProtocolError> {
+    let mut record = load_pending_ticket(host, ticket_id)?;
+    record.decision = decision;
+    save_ticket(host, &record)?;
+    Ok(status_of(&record, host.sandbox_now_ms()))
+}
+
+pub(crate) fn reject_ticket(
+    host: &mut dyn Host,
+    ticket_id: &str,
+) -> Result<TicketStatus, ProtocolError> {
+    settle(host, ticket_id, Decision::Rejected)
+}
+
+pub(crate) fn cancel_ticket(
+    host: &mut dyn Host,
+    ticket_id: &str,
+) -> Result<TicketStatus, ProtocolError> {
+    settle(host, ticket_id, Decision::Cancelled)
+}
+
+/// Takes an authorisation code out of the store: it works once, for this client, before it expires
+/// on the sandbox clock; anything else is `D40004`.
+pub(crate) fn redeem_code(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    code: &str,
+) -> Result<CodeRecord, ProtocolError> {
+    let key = store::code_key(code);
+    let record: Option<CodeRecord> = store::get(host, &key)?;
+    host.kv_delete(&key);
+    match record {
+        Some(record)
+            if record.client_id == config.client_id
+                && host.sandbox_now_ms() < record.expires_at_ms =>
+        {
+            Ok(record)
+        }
+        _ => Err(ProtocolError::new(DCode::AuthorisationCodeInvalid)),
+    }
+}
+
+/// A ticket waiting for a browser, as anonymous requests will create them. Only tests use it until
+/// those flows exist.
+#[cfg(test)]
+pub(crate) fn create_unattached_ticket(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+) -> Result<String, ProtocolError> {
+    let now = host.sandbox_now_ms();
+    let record = TicketRecord {
+        ticket_id: host::random_uuid(host),
+        client_id: config.client_id.clone(),
+        redirect_uri: None,
+        state: None,
+        scope: Vec::new(),
+        lang: Lang::default(),
+        source: None,
+        broker_page: false,
+        created_at_ms: now,
+        expires_at_ms: now.saturating_add(config.ticket_lifetime_ms),
+        decision: Decision::Pending,
+    };
+    save_ticket(host, &record)?;
+    Ok(record.ticket_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory_host::MemoryHost;
+    use crate::persona::{IAMSMART_PLUS_USER, IAMSMART_USER, SUSPENDED_USER};
+    use crate::testkit::{self, CLIENT_ID, REDIRECT_URI};
+
+    fn params() -> GetQrParams {
+        GetQrParams {
+            client_id: Some(CLIENT_ID.into()),
+            response_type: Some("code".into()),
+            source: Some("PC_Browser".into()),
+            redirect_uri: Some(REDIRECT_URI.into()),
+            scope: Some("eidapi_auth".into()),
+            lang: None,
+            state: Some("abc_DEF-123".into()),
+            broker_page: None,
+            ticket_id: None,
+        }
+    }
+
+    fn start(host: &mut MemoryHost, params: &GetQrParams) -> Result<LoginStarted, ProtocolError> {
+        begin_login(host, &testkit::config(), params)
+    }
+
+    fn error_for(change: impl FnOnce(&mut GetQrParams)) -> ProtocolError {
+        let mut params = params();
+        change(&mut params);
+        start(&mut MemoryHost::new(1), &params).expect_err("should be rejected")
+    }
+
+    #[test]
+    fn a_valid_get_qr_starts_a_pending_ticket_with_the_ticket_lifetime() {
+        let mut host = MemoryHost::new(1);
+        let started = start(&mut host, &params()).expect("starts");
+        assert_eq!(started.expires_in_ms, 18 * 60_000);
+        assert_eq!(started.expires_at_ms, host.sandbox_now_ms() + 18 * 60_000);
+        assert_eq!(started.lang, Lang::ZhHk);
+        assert!(!started.broker_page);
+        assert_eq!(started.scope, ["eidapi_auth"]);
+        assert_eq!(
+            started.app_link,
+            format!(
+                "hk.gov.iamsmart.testapp://auth?ticketID={}",
+                started.ticket_id
+            )
+        );
+        let status = ticket_status(&mut host, &started.ticket_id).expect("status");
+        assert_eq!(status.state, TicketState::Pending);
+        assert_eq!(status.redirect_url, None);
+    }
+
+    #[test]
+    fn the_query_parser_accepts_capitalised_broker_page_plus_signs_extra_params_and_any_order() {
+        let query = "cScope=whatever&brokerPage=True&state=s1&scope=eidapi_auth+eidapi_profiles\
+            &redirectURI=https%3A%2F%2Frp.example%2Fcallback&source=iOS_Safari&responseType=code\
+            &lang=en-US&clientID=0123456789abcdef0123456789abcdef";
+        let params = GetQrParams::from_query(query);
+        assert_eq!(params.scope.as_deref(), Some("eidapi_auth eidapi_profiles"));
+        assert_eq!(params.redirect_uri.as_deref(), Some(REDIRECT_URI));
+        let mut host = MemoryHost::new(1);
+        let started = start(&mut host, &params).expect("starts");
+        assert!(started.broker_page);
+        assert_eq!(started.lang, Lang::EnUs);
+        assert_eq!(started.scope, ["eidapi_auth", "eidapi_profiles"]);
+        assert_eq!(started.state.as_deref(), Some("s1"));
+    }
+
+    #[test]
+    fn the_query_parser_keeps_the_first_of_repeated_names_and_tolerates_junk() {
+        let params = GetQrParams::from_query("?state=one&state=two&&=x&novalue&lang");
+        assert_eq!(params.state.as_deref(), Some("one"));
+        assert_eq!(params.lang.as_deref(), Some(""));
+        assert_eq!(params.client_id, None);
+    }
+
+    #[test]
+    fn each_missing_mandatory_parameter_is_a_d20001_naming_it() {
+        type Change = fn(&mut GetQrParams);
+        let cases: [(&str, Change); 5] = [
+            ("clientID", |p| p.client_id = None),
+            ("responseType", |p| p.response_type = None),
+            ("source", |p| p.source = None),
+            ("redirectURI", |p| p.redirect_uri = None),
+            ("scope", |p| p.scope = None),
+        ];
+        for (name, change) in cases {
+            let error = error_for(change);
+            assert_eq!(error, ProtocolError::missing(name));
+        }
+    }
+
+    #[test]
+    fn an_empty_mandatory_parameter_is_a_d20002() {
+        let error = error_for(|p| p.source = Some(String::new()));
+        assert_eq!(error, ProtocolError::empty("source"));
+    }
+
+    #[test]
+    fn parameter_values_map_to_their_d_codes() {
+        assert_eq!(
+            error_for(|p| p.client_id = Some("ffffffffffffffffffffffffffffffff".into())).code,
+            DCode::AuthorisationFailed
+        );
+        assert_eq!(
+            error_for(|p| p.response_type = Some("token".into())),
+            ProtocolError::invalid("responseType")
+        );
+        assert_eq!(
+            error_for(|p| p.source = Some("Windows_Phone".into())).code,
+            DCode::UnsupportedSource
+        );
+        assert_eq!(
+            error_for(|p| p.redirect_uri = Some("https://rp.example/callback/".into())).code,
+            DCode::InvalidServiceUrl
+        );
+        assert_eq!(
+            error_for(|p| p.scope = Some("eidapi_auth eidapi_unknown".into())),
+            ProtocolError::invalid("scope")
+        );
+        assert_eq!(
+            error_for(|p| p.scope = Some("eidapi_auth eidapi_bulksign".into())).code,
+            DCode::ScopeMismatch
+        );
+        assert_eq!(
+            error_for(|p| p.lang = Some("fr-FR".into())),
+            ProtocolError::invalid("lang")
+        );
+        assert_eq!(
+            error_for(|p| p.broker_page = Some("yes".into())),
+            ProtocolError::invalid("brokerPage")
+        );
+        assert_eq!(
+            error_for(|p| p.ticket_id = Some("no-such-ticket".into())),
+            ProtocolError::invalid("ticketID")
+        );
+    }
+
+    #[test]
+    fn state_must_be_at_most_36_safe_characters() {
+        assert_eq!(
+            error_for(|p| p.state = Some("a".repeat(37))),
+            ProtocolError::invalid("state")
+        );
+        assert_eq!(
+            error_for(|p| p.state = Some("a b".into())),
+            ProtocolError::invalid("state")
+        );
+        let mut params = params();
+        params.state = Some("a".repeat(36));
+        assert!(start(&mut MemoryHost::new(1), &params).is_ok());
+        params.state = Some(String::new());
+        let started = start(&mut MemoryHost::new(1), &params).expect("empty state is absent");
+        assert_eq!(started.state, None);
+    }
+
+    #[test]
+    fn every_documented_source_is_accepted() {
+        for source in SOURCES {
+            let mut params = params();
+            params.source = Some(source.into());
+            assert!(start(&mut MemoryHost::new(1), &params).is_ok(), "{source}");
+        }
+    }
+
+    #[test]
+    fn approving_issues_a_code_and_redirects_with_code_and_state() {
+        let mut host = MemoryHost::new(1);
+        let config = testkit::config();
+        let started = start(&mut host, &params()).expect("starts");
+        let status = approve_ticket(&mut host, &config, &started.ticket_id, IAMSMART_USER)
+            .expect("approves");
+        assert_eq!(status.state, TicketState::Approved);
+        let url = status.redirect_url.expect("redirect");
+        let code = url
+            .strip_prefix(&format!("{REDIRECT_URI}?code="))
+            .and_then(|rest| rest.strip_suffix("&state=abc_DEF-123"))
+            .expect("code=…&state=…")
+            .to_owned();
+        assert_eq!(code.len(), 32);
+        let stored = host
+            .entries()
+            .get(&store::code_key(&code))
+            .cloned()
+            .expect("code stored");
+        assert_eq!(stored.expires_at_ms, Some(host.sandbox_now_ms() + 60_000));
+        assert_eq!(
+            ticket_status(&mut host, &started.ticket_id)
+                .expect("status")
+                .redirect_url,
+            Some(url)
+        );
+    }
+
+    #[test]
+    fn rejecting_cancelling_and_timing_out_redirect_with_their_error_codes() {
+        let config = testkit::config();
+        let mut host = MemoryHost::new(1);
+        let rejected = start(&mut host, &params()).expect("starts").ticket_id;
+        let cancelled = start(&mut host, &params()).expect("starts").ticket_id;
+        let ignored = start(&mut host, &params()).expect("starts").ticket_id;
+        let status = reject_ticket(&mut host, &rejected).expect("rejects");
+        assert_eq!(status.state, TicketState::Rejected);
+        assert_eq!(
+            status.redirect_url.as_deref(),
+            Some("https://rp.example/callback?error_code=D40001&state=abc_DEF-123")
+        );
+        let status = cancel_ticket(&mut host, &cancelled).expect("cancels");
+        assert_eq!(
+            status.redirect_url.as_deref(),
+            Some("https://rp.example/callback?error_code=D40000&state=abc_DEF-123")
+        );
+        host.travel_ms(config.ticket_lifetime_ms);
+        let status = ticket_status(&mut host, &ignored).expect("status");
+        assert_eq!(status.state, TicketState::TimedOut);
+        assert_eq!(
+            status.redirect_url.as_deref(),
+            Some("https://rp.example/callback?error_code=D40003&state=abc_DEF-123")
+        );
+    }
+
+    #[test]
+    fn a_timed_out_ticket_cannot_be_answered() {
+        let config = testkit::config();
+        let mut host = MemoryHost::new(1);
+        let ticket = start(&mut host, &params()).expect("starts").ticket_id;
+        host.travel_ms(config.ticket_lifetime_ms - 1);
+        assert_eq!(
+            ticket_status(&mut host, &ticket).map(|s| s.state),
+            Ok(TicketState::Pending)
+        );
+        host.travel_ms(1);
+        let error = approve_ticket(&mut host, &config, &ticket, IAMSMART_USER).expect_err("late");
+        assert_eq!(error.code, DCode::AuthenticationTimeout);
+        assert_eq!(
+            reject_ticket(&mut host, &ticket).map_err(|e| e.code),
+            Err(DCode::AuthenticationTimeout)
+        );
+    }
+
+    #[test]
+    fn a_ticket_answered_once_cannot_be_answered_again() {
+        let config = testkit::config();
+        let mut host = MemoryHost::new(1);
+        let ticket = start(&mut host, &params()).expect("starts").ticket_id;
+        approve_ticket(&mut host, &config, &ticket, IAMSMART_USER).expect("approves");
+        for result in [
+            approve_ticket(&mut host, &config, &ticket, IAMSMART_PLUS_USER),
+            reject_ticket(&mut host, &ticket),
+            cancel_ticket(&mut host, &ticket),
+        ] {
+            assert_eq!(result.map_err(|e| e.code), Err(DCode::DuplicatedRequest));
+        }
+    }
+
+    #[test]
+    fn a_suspended_persona_cannot_approve_and_the_ticket_stays_pending() {
+        let config = testkit::config();
+        let mut host = MemoryHost::new(1);
+        let ticket = start(&mut host, &params()).expect("starts").ticket_id;
+        let error =
+            approve_ticket(&mut host, &config, &ticket, SUSPENDED_USER).expect_err("suspended");
+        assert_eq!(error.code, DCode::AccountSuspended);
+        assert_eq!(error.code.code(), "D10001");
+        assert_eq!(
+            ticket_status(&mut host, &ticket).map(|s| s.state),
+            Ok(TicketState::Pending)
+        );
+        assert!(host.entries().keys().all(|key| !key.starts_with("code/")));
+        let error = approve_ticket(&mut host, &config, &ticket, "nobody").expect_err("unknown");
+        assert_eq!(error, ProtocolError::invalid("personaID"));
+        assert!(approve_ticket(&mut host, &config, &ticket, IAMSMART_PLUS_USER).is_ok());
+    }
+
+    #[test]
+    fn unknown_tickets_are_invalid_parameters() {
+        let mut host = MemoryHost::new(1);
+        let config = testkit::config();
+        assert_eq!(
+            ticket_status(&mut host, "nope"),
+            Err(ProtocolError::invalid("ticketID"))
+        );
+        assert_eq!(
+            approve_ticket(&mut host, &config, "nope", IAMSMART_USER),
+            Err(ProtocolError::invalid("ticketID"))
+        );
+        assert_eq!(
+            cancel_ticket(&mut host, "nope"),
+            Err(ProtocolError::invalid("ticketID"))
+        );
+    }
+
+    #[test]
+    fn the_auto_responder_approves_a_login_at_once() {
+        let mut config = testkit::config();
+        config.auto_responder = Some(IAMSMART_PLUS_USER.into());
+        let mut host = MemoryHost::new(1);
+        let started = begin_login(&mut host, &config, &params()).expect("starts");
+        let status = ticket_status(&mut host, &started.ticket_id).expect("status");
+        assert_eq!(status.state, TicketState::Approved);
+        assert!(
+            status
+                .redirect_url
+                .is_some_and(|url| url.contains("?code="))
+        );
+    }
+
+    #[test]
+    fn an_auto_responder_that_cannot_approve_leaves_the_ticket_pending_and_logs_why() {
+        let mut config = testkit::config();
+        config.auto_responder = Some(SUSPENDED_USER.into());
+        let mut host = MemoryHost::new(1);
+        let started = begin_login(&mut host, &config, &params()).expect("starts");
+        let status = ticket_status(&mut host, &started.ticket_id).expect("status");
+        assert_eq!(status.state, TicketState::Pending);
+        assert!(
+            host.logs()
+                .iter()
+                .any(|(level, line)| *level == LogLevel::Warn && line.contains("D10001"))
+        );
+    }
+
+    #[test]
+    fn get_qr_with_a_ticket_id_attaches_the_browser_to_an_anonymous_ticket_once() {
+        let config = testkit::config();
+        let mut host = MemoryHost::new(1);
+        let ticket = create_unattached_ticket(&mut host, &config).expect("created");
+        let mut with_ticket = params();
+        with_ticket.ticket_id = Some(ticket.clone());
+        let started = begin_login(&mut host, &config, &with_ticket).expect("attaches");
+        assert_eq!(started.ticket_id, ticket);
+        let again = begin_login(&mut host, &config, &with_ticket).expect_err("already attached");
+        assert_eq!(again, ProtocolError::invalid("ticketID"));
+        let status = reject_ticket(&mut host, &ticket).expect("rejects");
+        assert!(
+            status
+                .redirect_url
+                .is_some_and(|url| url.contains("error_code=D40001"))
+        );
+    }
+
+    #[test]
+    fn an_unattached_ticket_past_its_lifetime_cannot_be_attached() {
+        let config = testkit::config();
+        let mut host = MemoryHost::new(1);
+        let ticket = create_unattached_ticket(&mut host, &config).expect("created");
+        host.travel_ms(config.ticket_lifetime_ms);
+        let mut with_ticket = params();
+        with_ticket.ticket_id = Some(ticket);
+        let error = begin_login(&mut host, &config, &with_ticket).expect_err("expired");
+        assert_eq!(error.code, DCode::AuthenticationTimeout);
+    }
+
+    #[test]
+    fn redirects_keep_an_existing_query_and_fragment_in_place() {
+        assert_eq!(
+            append_query(
+                "https://rp.example/cb?x=1#top",
+                &[("code", "a+b"), ("state", "s")]
+            ),
+            "https://rp.example/cb?x=1&code=a%2Bb&state=s#top"
+        );
+        assert_eq!(
+            append_query("https://rp.example/cb", &[("code", "c")]),
+            "https://rp.example/cb?code=c"
+        );
+    }
+
+    #[test]
+    fn a_code_is_redeemed_once_and_not_after_it_expires() {
+        let config = testkit::config();
+        let mut host = MemoryHost::new(1);
+        let first = start(&mut host, &params()).expect("starts").ticket_id;
+        let second = start(&mut host, &params()).expect("starts").ticket_id;
+        let code_of = |status: TicketStatus| {
+            status
+                .redirect_url
+                .and_then(|url| url.split("code=").nth(1).map(|rest| rest[..32].to_owned()))
+                .expect("code in redirect")
+        };
+        let code = code_of(approve_ticket(&mut host, &config, &first, IAMSMART_USER).expect("ok"));
+        let record = redeem_code(&mut host, &config, &code).expect("first use");
+        assert_eq!(record.persona_id, IAMSMART_USER);
+        assert_eq!(record.ticket_id, first);
+        assert_eq!(
+            redeem_code(&mut host, &config, &code).map_err(|e| e.code),
+            Err(DCode::AuthorisationCodeInvalid)
+        );
+        let code = code_of(approve_ticket(&mut host, &config, &second, IAMSMART_USER).expect("ok"));
+        host.travel_ms(config.code_lifetime_ms);
+        assert_eq!(
+            redeem_code(&mut host, &config, &code).map_err(|e| e.code),
+            Err(DCode::AuthorisationCodeInvalid)
+        );
+    }
+
+    #[test]
+    fn tickets_are_kept_for_an_hour_after_they_expire() {
+        let mut host = MemoryHost::new(1);
+        let started = start(&mut host, &params()).expect("starts");
+        let entry = host
+            .entries()
+            .get(&store::ticket_key(&started.ticket_id))
+            .cloned()
+            .expect("stored");
+        assert_eq!(
+            entry.expires_at_ms,
+            Some(started.expires_at_ms + TICKET_RETENTION_MS)
+        );
+    }
+}

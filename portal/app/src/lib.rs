@@ -1,0 +1,153 @@
+//! The developer portal as a Leptos application, shared by the server (rendering) and the browser (hydration).
+//!
+//! Server-only code sits behind the `ssr` feature and browser-only code behind `hydrate`; this crate must never
+//! depend on Wasmtime, sqlx or tokio, because it is compiled into the browser bundle.
+
+pub mod i18n;
+mod lang;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{Title, provide_meta_context};
+use leptos_router::{
+    components::{A, Route, Router, Routes},
+    path,
+};
+
+pub use lang::{LANG_COOKIE, UiLang};
+use pages::{ComingSoon, ComingSoonPage, Landing, NotFound};
+
+/// The name wasm-bindgen gives the hydrate bundle: the server links `/pkg/portal.js` and `/pkg/portal_bg.wasm`.
+pub const BUNDLE_NAME: &str = "portal";
+
+/// The HTML document around the application, rendered on the server only.
+#[cfg(feature = "ssr")]
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use leptos_meta::MetaTags;
+    set_content_security_policy();
+    let lang = lang::initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="stylesheet" href="/pkg/portal.css" />
+                <link rel="icon" href="/pkg/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Sends a Content-Security-Policy that allows exactly the hydration script of this response (by its nonce),
+/// our own scripts, styles and WebAssembly, and nothing else: no inline styles, no other origins, no framing.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'; form-action 'self'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The whole portal: header with navigation and language switcher, the routed page, footer.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let ui_lang = UiLang::new(lang::initial_lang());
+    provide_context(ui_lang);
+    let text = move || ui_lang.get().text();
+
+    view! {
+        <Title text=move || text().product_name />
+        <Router>
+            <header class="site-header">
+                <a class="skip-link" href="#main">
+                    "Skip to content"
+                </a>
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true">
+                        "iAM"
+                    </span>
+                    <span class="brand-name">{move || text().product_name}</span>
+                </A>
+                <nav class="site-nav" aria-label="Main">
+                    <A href="/">{move || text().nav_home}</A>
+                    <A href="/guides">{move || text().nav_guides}</A>
+                    <A href="/sign-in">{move || text().nav_sign_in}</A>
+                    <A href="/sign-up" attr:class="nav-cta">
+                        {move || text().nav_sign_up}
+                    </A>
+                </nav>
+                <LanguageSwitcher />
+            </header>
+            <main id="main">
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=Landing />
+                    <Route
+                        path=path!("/guides")
+                        view=|| view! { <ComingSoon page=ComingSoonPage::Guides /> }
+                    />
+                    <Route
+                        path=path!("/sign-in")
+                        view=|| view! { <ComingSoon page=ComingSoonPage::SignIn /> }
+                    />
+                    <Route
+                        path=path!("/sign-up")
+                        view=|| view! { <ComingSoon page=ComingSoonPage::SignUp /> }
+                    />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>{move || text().footer}</p>
+            </footer>
+        </Router>
+    }
+}
+
+/// Links to each language. Without JavaScript they reload the page with `?lang=`; once hydrated they switch the
+/// text in place, remember the choice in a cookie and leave the page where it is.
+#[component]
+fn LanguageSwitcher() -> impl IntoView {
+    let ui_lang = expect_context::<UiLang>();
+    view! {
+        <div class="lang-switcher" role="group" aria-label=move || ui_lang.get().text().language_label>
+            {i18n::Lang::ALL
+                .into_iter()
+                .map(|choice| {
+                    view! {
+                        <a
+                            href=format!("?lang={}", choice.tag())
+                            hreflang=choice.tag()
+                            lang=choice.tag()
+                            data-lang=choice.tag()
+                            aria-current=move || (ui_lang.get() == choice).then_some("true")
+                            on:click=move |event| {
+                                event.prevent_default();
+                                ui_lang.switch_to(choice);
+                            }
+                        >
+                            {choice.native_name()}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}

@@ -1,0 +1,175 @@
+//! The portal server as a library: configuration, the axum router (`app`), and `serve`, so that the binary and
+//! the tests start exactly the same thing.
+//!
+//! Only the binary reads the environment; everything here takes a `PortalConfig`. Nothing here may log request
+//! bodies, cookies, query strings or database URLs with passwords.
+
+pub mod db;
+mod security;
+
+use std::{net::SocketAddr, path::PathBuf, time::Instant};
+
+use axum::{
+    Json, Router,
+    http::{HeaderValue, StatusCode, header},
+    response::IntoResponse,
+    routing::get,
+};
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use portal_app::{App, BUNDLE_NAME, shell};
+use tokio::net::TcpListener;
+use tower_http::{
+    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+
+pub use db::{Database, DatabaseError, Engine};
+
+/// Everything the server needs to start; built by the binary from flags and environment, or by tests directly.
+#[derive(Clone, Debug)]
+pub struct PortalConfig {
+    /// The address to listen on, e.g. `127.0.0.1:8080`; port 0 picks a free port.
+    pub listen_addr: SocketAddr,
+    /// `sqlite://path/to/file.db` or `postgres://user@host:port/database`.
+    pub database_url: String,
+    /// The directory holding `pkg/` (the hydrate bundle, stylesheet and icons) as built by `cargo xtask`.
+    pub site_root: PathBuf,
+}
+
+/// A server that is bound and ready: its address, and the future that runs it until shutdown.
+pub struct RunningPortal {
+    pub local_addr: SocketAddr,
+    pub database: Database,
+    router: Router,
+    listener: TcpListener,
+}
+
+impl RunningPortal {
+    /// Serves requests until `shutdown` resolves, then finishes the requests in flight.
+    pub async fn serve_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// Why the portal could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] DatabaseError),
+    #[error("could not listen on {addr}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Connects to the database, applies migrations, records the deployment, builds the router and binds the
+/// listener. After this returns the server answers as soon as `serve_until` is polled.
+pub async fn start(config: &PortalConfig) -> Result<RunningPortal, StartError> {
+    let database = Database::connect(&config.database_url).await?;
+    database.migrate().await?;
+    let deployment = database
+        .ensure_deployment(&new_deployment_id(), unix_time_ms())
+        .await?;
+    tracing::info!(deployment_id = %deployment.deployment_id, engine = database.engine().name(), "database ready");
+    let router = app(config, database.clone());
+    let listener = TcpListener::bind(config.listen_addr)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: config.listen_addr,
+            source,
+        })?;
+    let local_addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: config.listen_addr,
+        source,
+    })?;
+    Ok(RunningPortal {
+        local_addr,
+        database,
+        router,
+        listener,
+    })
+}
+
+/// The whole HTTP surface of the portal.
+pub fn app(config: &PortalConfig, database: Database) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name(BUNDLE_NAME)
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen_addr)
+        .build();
+    let routes = generate_route_list(App);
+    let static_files = Router::new()
+        .fallback_service(ServeDir::new(config.site_root.join("pkg")))
+        // File names are not content-hashed yet, so browsers must revalidate; ServeDir answers 304s cheaply.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+
+    let health_database = database;
+    let router = Router::new()
+        .route(
+            "/healthz",
+            get(move || healthz(health_database.clone())),
+        )
+        .nest("/pkg", static_files)
+        .leptos_routes(&leptos_options, routes, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(leptos_options)
+        .layer(CompressionLayer::new());
+    security::with_headers(router).layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                // The path only: query strings can carry codes and states that must not reach the logs.
+                tracing::info_span!("http", method = %request.method(), path = %request.uri().path())
+            }),
+    )
+}
+
+/// `GET /healthz`: 200 with `{"status":"ok"}` when the database answers, 503 otherwise.
+async fn healthz(database: Database) -> impl IntoResponse {
+    let started = Instant::now();
+    match database.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({
+                "status": "ok",
+                "database": database.engine().name(),
+                "databaseLatencyMs": started.elapsed().as_secs_f64() * 1000.0,
+            })),
+        ),
+        Err(error) => {
+            tracing::warn!(error = %error, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable", "database": database.engine().name() })),
+            )
+        }
+    }
+}
+
+fn new_deployment_id() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 8];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Milliseconds since the Unix epoch on the wall clock.
+pub fn unix_time_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or_default()
+}

@@ -1,0 +1,6 @@
+//! Integration tests of the portal server: each test starts its own server on a random port with its own
+//! database (a temporary SQLite file, or a fresh PostgreSQL database) and talks to it over real HTTP.
+
+mod database;
+mod pages;
+mod support;

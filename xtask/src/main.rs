@@ -1,0 +1,261 @@
+//! `cargo xtask`: every piece of project automation, in Rust, so a fresh machine needs nothing but cargo.
+//!
+//! `run` installs what is missing, builds the browser bundle and the server, and serves the portal; `test` runs
+//! formatting, lints, every test and the real-browser tests; `tidy` checks the repository's own rules. This
+//! binary must never be needed at run time by the product itself.
+
+mod bundle;
+mod cmd;
+mod prereqs;
+mod tidy;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  run [--release] [--addr ADDR] [--database-url URL]
+        install missing prerequisites, build the bundle and the server, serve the portal
+        (default http://127.0.0.1:8080 on sqlite://.data/portal.db; PORTAL_ADDR and DATABASE_URL work too)
+  test  fmt check, clippy -D warnings, every test in the workspace and the real-browser tests
+        (PostgreSQL tests use TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test;
+         REQUIRE_POSTGRES=1 makes an unreachable server a failure)
+  build [--release]
+        build the hydrate bundle and the server without running it
+  tidy  check the repository's own rules (module docs, architecture code map)
+";
+
+fn main() {
+    if let Err(error) = run_command(std::env::args().skip(1).collect()) {
+        eprintln!("xtask: error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run_command(args: Vec<String>) -> anyhow::Result<()> {
+    let Some((command, rest)) = args.split_first() else {
+        print!("{USAGE}");
+        return Ok(());
+    };
+    let workspace = Workspace::locate()?;
+    match command.as_str() {
+        "run" => run(&workspace, rest),
+        "build" => {
+            let profile = Profile::from_args(rest)?;
+            prereqs::ensure_rust_targets()?;
+            build_all(&workspace, profile)?;
+            Ok(())
+        }
+        "test" => test(&workspace),
+        "tidy" => {
+            let problems = tidy::check(&workspace.root)?;
+            if problems.is_empty() {
+                println!("tidy: all rules hold");
+                Ok(())
+            } else {
+                for problem in &problems {
+                    eprintln!("tidy: {problem}");
+                }
+                bail!("{} tidy problem(s)", problems.len())
+            }
+        }
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
+
+/// Where the repository and its build output live.
+pub struct Workspace {
+    pub root: PathBuf,
+    pub target_dir: PathBuf,
+}
+
+impl Workspace {
+    fn locate() -> anyhow::Result<Workspace> {
+        let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let root = manifest_dir
+            .parent()
+            .context("xtask must live one level below the workspace root")?
+            .to_path_buf();
+        let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) if !dir.is_empty() => {
+                let dir = PathBuf::from(dir);
+                if dir.is_absolute() { dir } else { root.join(dir) }
+            }
+            _ => root.join("target"),
+        };
+        Ok(Workspace { root, target_dir })
+    }
+
+    /// The directory the server serves `/pkg` from: the bundle, the stylesheet and icons.
+    pub fn site_root(&self) -> PathBuf {
+        self.target_dir.join("site")
+    }
+
+    pub fn server_binary(&self, profile: Profile) -> PathBuf {
+        self.target_dir
+            .join(profile.server_dir())
+            .join("portal-server")
+    }
+}
+
+/// Which cargo profile the server is built with. The browser bundle is always size-optimised.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// The shared development and test profile (dependencies optimised, our code not).
+    Dev,
+    Release,
+}
+
+impl Profile {
+    fn from_args(args: &[String]) -> anyhow::Result<Profile> {
+        let mut profile = Profile::Dev;
+        for arg in args {
+            match arg.as_str() {
+                "--release" => profile = Profile::Release,
+                other => bail!("unknown option `{other}`\n\n{USAGE}"),
+            }
+        }
+        Ok(profile)
+    }
+
+    fn cargo_args(self) -> &'static [&'static str] {
+        match self {
+            Profile::Dev => &[],
+            Profile::Release => &["--release"],
+        }
+    }
+
+    fn server_dir(self) -> &'static str {
+        match self {
+            Profile::Dev => "debug",
+            Profile::Release => "release",
+        }
+    }
+}
+
+fn build_all(workspace: &Workspace, profile: Profile) -> anyhow::Result<PathBuf> {
+    bundle::build(workspace)?;
+    cmd::step("Building the portal server");
+    let mut args = vec!["build", "--package", "portal-server"];
+    args.extend_from_slice(profile.cargo_args());
+    cmd::cargo(&workspace.root, &args).run()?;
+    Ok(workspace.server_binary(profile))
+}
+
+fn run(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
+    let mut profile = Profile::Dev;
+    let mut addr = std::env::var("PORTAL_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
+    let mut database_url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "sqlite://.data/portal.db".to_owned());
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--release" => profile = Profile::Release,
+            "--addr" => addr = rest.next().context("--addr needs a value")?.clone(),
+            "--database-url" => {
+                database_url = rest.next().context("--database-url needs a value")?.clone();
+            }
+            other => bail!("unknown option `{other}`\n\n{USAGE}"),
+        }
+    }
+    prereqs::ensure_rust_targets()?;
+    let server = build_all(workspace, profile)?;
+    cmd::step("Starting the portal");
+    println!(
+        "\n  Open http://{addr}/ in your browser.\n  Health check: http://{addr}/healthz\n  Stop with Ctrl-C.\n"
+    );
+    let status = std::process::Command::new(&server)
+        .current_dir(&workspace.root)
+        .env("PORTAL_ADDR", &addr)
+        .env("DATABASE_URL", &database_url)
+        .env("PORTAL_SITE_ROOT", workspace.site_root())
+        .status()
+        .with_context(|| format!("starting {}", server.display()))?;
+    if !status.success() {
+        bail!("the portal server exited with {status}");
+    }
+    Ok(())
+}
+
+fn test(workspace: &Workspace) -> anyhow::Result<()> {
+    prereqs::ensure_rust_targets()?;
+    let chromium = prereqs::ensure_chromium()?;
+
+    cmd::step("Checking formatting (cargo fmt --check)");
+    cmd::cargo(&workspace.root, &["fmt", "--all", "--", "--check"]).run()?;
+
+    cmd::step("Checking repository rules (tidy)");
+    let problems = tidy::check(&workspace.root)?;
+    if !problems.is_empty() {
+        for problem in &problems {
+            eprintln!("tidy: {problem}");
+        }
+        bail!("{} tidy problem(s)", problems.len());
+    }
+
+    cmd::step("Linting the native crates (clippy -D warnings)");
+    cmd::cargo(
+        &workspace.root,
+        &[
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "portal-hydrate",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run()?;
+    cmd::step("Linting the browser crate (clippy -D warnings, wasm32)");
+    cmd::cargo(
+        &workspace.root,
+        &[
+            "clippy",
+            "--package",
+            "portal-hydrate",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            bundle::WASM_PROFILE,
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run()?;
+
+    let server = build_all(workspace, Profile::Dev)?;
+
+    cmd::step("Running every test (cargo test --workspace)");
+    let postgres_url = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    cmd::cargo(
+        &workspace.root,
+        &["test", "--workspace", "--exclude", "portal-hydrate"],
+    )
+    .env("PORTAL_SERVER_BIN", server.as_os_str())
+    .env("PORTAL_SITE_ROOT", workspace.site_root().as_os_str())
+    .env("TEST_POSTGRES_URL", postgres_url.as_ref())
+    .env("CHROMIUM_BIN", chromium.browser.as_os_str())
+    .env("CHROMEDRIVER_BIN", chromium.driver.as_os_str())
+    .run()?;
+    cmd::step("All checks and tests passed");
+    Ok(())
+}
+
+/// Makes a path relative to the workspace for messages, when it is inside it.
+pub fn display_path<'a>(workspace: &Workspace, path: &'a Path) -> std::borrow::Cow<'a, str> {
+    match path.strip_prefix(&workspace.root) {
+        Ok(relative) => relative.to_string_lossy().into_owned().into(),
+        Err(_) => path.to_string_lossy(),
+    }
+}

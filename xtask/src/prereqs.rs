@@ -1,0 +1,137 @@
+//! Installing what a fresh machine lacks: the Rust wasm targets (through rustup), Debian's Chromium and
+//! ChromeDriver for the browser tests (through apt-get when running as root), and npm's binaryen for `wasm-opt`.
+//!
+//! Each check is cheap when the thing is already there, so every command can call these freely. This module
+//! must never download anything except through the machine's own package clients.
+
+use std::{
+    ffi::OsStr,
+    path::{Path, PathBuf},
+};
+
+use anyhow::{Context, bail};
+
+use crate::cmd;
+
+/// The wasm targets: the browser bundle and (later) the sandbox guest.
+const RUST_TARGETS: [&str; 2] = ["wasm32-unknown-unknown", "wasm32-wasip2"];
+
+/// The binaryen release whose `wasm-opt` is known to keep the bundle working (Debian's 108 breaks it; STACK.md).
+const BINARYEN_VERSION: &str = "132.0.0";
+
+/// Adds the wasm targets with rustup when they are missing.
+pub fn ensure_rust_targets() -> anyhow::Result<()> {
+    let installed = cmd::program(OsStr::new("rustup"), &["target", "list", "--installed"])
+        .output()
+        .context("rustup is needed to add the wasm targets; install Rust with rustup")?;
+    let missing: Vec<&str> = RUST_TARGETS
+        .into_iter()
+        .filter(|target| !installed.lines().any(|line| line.trim() == *target))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    cmd::step(&format!("Installing Rust targets: {}", missing.join(", ")));
+    let mut args = vec!["target", "add"];
+    args.extend(missing);
+    cmd::program(OsStr::new("rustup"), &args).run()
+}
+
+/// Where the browser tests find Chromium and its driver.
+pub struct Chromium {
+    pub browser: PathBuf,
+    pub driver: PathBuf,
+}
+
+/// Finds Debian's Chromium and ChromeDriver, installing them with apt-get when missing and running as root.
+pub fn ensure_chromium() -> anyhow::Result<Chromium> {
+    if let Some(found) = find_chromium() {
+        return Ok(found);
+    }
+    if !is_root() {
+        bail!(
+            "the browser tests need Chromium and ChromeDriver; install them with \
+             `sudo apt-get install chromium chromium-driver` (or run `cargo xtask test` as root)"
+        );
+    }
+    cmd::step("Installing Chromium and ChromeDriver (apt-get)");
+    cmd::program(OsStr::new("apt-get"), &["update", "-qq"]).run()?;
+    cmd::program(
+        OsStr::new("apt-get"),
+        &["install", "-y", "-qq", "chromium", "chromium-driver"],
+    )
+    .env("DEBIAN_FRONTEND", OsStr::new("noninteractive"))
+    .run()?;
+    find_chromium().context("apt-get finished but chromium or chromedriver is still not on the PATH")
+}
+
+fn find_chromium() -> Option<Chromium> {
+    let browser = ["chromium", "chromium-browser"]
+        .into_iter()
+        .find_map(find_on_path)?;
+    let driver = find_on_path("chromedriver")?;
+    Some(Chromium { browser, driver })
+}
+
+/// Looks a program up on `PATH`.
+pub fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .map(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
+}
+
+fn is_root() -> bool {
+    cmd::program(OsStr::new("id"), &["-u"])
+        .output()
+        .map(|uid| uid.trim() == "0")
+        .unwrap_or(false)
+}
+
+/// Returns npm's `wasm-opt` from binaryen, installing it into the user's cache when npm is available. `None`
+/// means the bundle is served unoptimised (larger, still correct), with a warning saying why.
+pub fn ensure_wasm_opt() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME")?;
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(home).join(".cache"));
+    let prefix = cache.join("iamsmart-sandbox").join(format!("binaryen-{BINARYEN_VERSION}"));
+    let wasm_opt = prefix.join("node_modules").join("binaryen").join("bin").join("wasm-opt");
+    if wasm_opt.is_file() {
+        return Some(wasm_opt);
+    }
+    let Some(npm) = find_on_path("npm") else {
+        println!("    (npm not found: the browser bundle is not size-optimised with wasm-opt)");
+        return None;
+    };
+    cmd::step(&format!("Installing wasm-opt (npm binaryen@{BINARYEN_VERSION})"));
+    if let Err(error) = std::fs::create_dir_all(&prefix) {
+        println!("    (could not create {}: {error}; skipping wasm-opt)", prefix.display());
+        return None;
+    }
+    let prefix_arg = prefix.to_string_lossy().into_owned();
+    let package = format!("binaryen@{BINARYEN_VERSION}");
+    let installed = cmd::program(
+        npm.as_os_str(),
+        &["install", "--prefix", &prefix_arg, "--no-audit", "--no-fund", "--silent", &package],
+    )
+    .run();
+    match installed {
+        Ok(()) if wasm_opt.is_file() => Some(wasm_opt),
+        Ok(()) => {
+            println!("    (binaryen installed without a wasm-opt entry point; skipping wasm-opt)");
+            None
+        }
+        Err(error) => {
+            println!("    ({error:#}; the bundle is not size-optimised)");
+            None
+        }
+    }
+}
