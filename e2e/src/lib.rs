@@ -125,8 +125,10 @@ pub struct Browser {
 impl Browser {
     pub async fn start() -> anyhow::Result<Browser> {
         let chromium = required_path("CHROMIUM_BIN", "Chromium (Debian package `chromium`)")?;
-        let chromedriver =
-            required_path("CHROMEDRIVER_BIN", "ChromeDriver (Debian package `chromium-driver`)")?;
+        let chromedriver = required_path(
+            "CHROMEDRIVER_BIN",
+            "ChromeDriver (Debian package `chromium-driver`)",
+        )?;
         let port = free_port()?;
         let driver = KillOnDrop(
             Command::new(&chromedriver)
@@ -139,7 +141,8 @@ impl Browser {
         let driver_url = format!("http://127.0.0.1:{port}");
         wait_for_driver(&driver_url).await?;
 
-        let profile_dir = std::env::temp_dir().join(format!("e2e-chromium-{}-{port}", std::process::id()));
+        let profile_dir =
+            std::env::temp_dir().join(format!("e2e-chromium-{}-{port}", std::process::id()));
         let capabilities = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": chromium,
@@ -192,8 +195,11 @@ impl Browser {
 
     /// Waits until the Leptos app has hydrated the page (the hydrate entry marks `<html data-hydrated>`).
     pub async fn wait_for_hydration(&self) -> anyhow::Result<()> {
-        self.wait_until("hydration", "return document.documentElement.dataset.hydrated === 'true';")
-            .await
+        self.wait_until(
+            "hydration",
+            "return document.documentElement.dataset.hydrated === 'true';",
+        )
+        .await
     }
 
     /// Polls a JavaScript expression until it returns `true`.
@@ -214,7 +220,9 @@ impl Browser {
     /// Ends the session and removes the profile.
     pub async fn close(self) -> anyhow::Result<()> {
         let Browser {
-            client, profile_dir, ..
+            client,
+            profile_dir,
+            ..
         } = self;
         client.close().await?;
         let _ = std::fs::remove_dir_all(profile_dir);
@@ -226,10 +234,9 @@ async fn wait_for_driver(url: &str) -> anyhow::Result<()> {
     let deadline = Instant::now() + PATIENCE;
     let client = reqwest::Client::new();
     loop {
-        if let Ok(response) = client.get(format!("{url}/status")).send().await {
-            if response.status().is_success() {
-                return Ok(());
-            }
+        let answer = client.get(format!("{url}/status")).send().await;
+        if answer.is_ok_and(|response| response.status().is_success()) {
+            return Ok(());
         }
         if Instant::now() > deadline {
             bail!("chromedriver did not start listening on {url}");
@@ -243,8 +250,15 @@ async fn wait_for_driver(url: &str) -> anyhow::Result<()> {
 struct BrowserLog;
 
 impl WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {

@@ -86,7 +86,11 @@ impl Workspace {
         let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
             Some(dir) if !dir.is_empty() => {
                 let dir = PathBuf::from(dir);
-                if dir.is_absolute() { dir } else { root.join(dir) }
+                if dir.is_absolute() {
+                    dir
+                } else {
+                    root.join(dir)
+                }
             }
             _ => root.join("target"),
         };
@@ -152,8 +156,8 @@ fn build_all(workspace: &Workspace, profile: Profile) -> anyhow::Result<PathBuf>
 fn run(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
     let mut profile = Profile::Dev;
     let mut addr = std::env::var("PORTAL_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
-    let mut database_url = std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "sqlite://.data/portal.db".to_owned());
+    let mut database_url =
+        std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://.data/portal.db".to_owned());
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {

@@ -62,7 +62,8 @@ pub fn ensure_chromium() -> anyhow::Result<Chromium> {
     )
     .env("DEBIAN_FRONTEND", OsStr::new("noninteractive"))
     .run()?;
-    find_chromium().context("apt-get finished but chromium or chromedriver is still not on the PATH")
+    find_chromium()
+        .context("apt-get finished but chromium or chromedriver is still not on the PATH")
 }
 
 fn find_chromium() -> Option<Chromium> {
@@ -102,8 +103,14 @@ pub fn ensure_wasm_opt() -> Option<PathBuf> {
     let cache = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(home).join(".cache"));
-    let prefix = cache.join("iamsmart-sandbox").join(format!("binaryen-{BINARYEN_VERSION}"));
-    let wasm_opt = prefix.join("node_modules").join("binaryen").join("bin").join("wasm-opt");
+    let prefix = cache
+        .join("iamsmart-sandbox")
+        .join(format!("binaryen-{BINARYEN_VERSION}"));
+    let wasm_opt = prefix
+        .join("node_modules")
+        .join("binaryen")
+        .join("bin")
+        .join("wasm-opt");
     if wasm_opt.is_file() {
         return Some(wasm_opt);
     }
@@ -111,16 +118,29 @@ pub fn ensure_wasm_opt() -> Option<PathBuf> {
         println!("    (npm not found: the browser bundle is not size-optimised with wasm-opt)");
         return None;
     };
-    cmd::step(&format!("Installing wasm-opt (npm binaryen@{BINARYEN_VERSION})"));
+    cmd::step(&format!(
+        "Installing wasm-opt (npm binaryen@{BINARYEN_VERSION})"
+    ));
     if let Err(error) = std::fs::create_dir_all(&prefix) {
-        println!("    (could not create {}: {error}; skipping wasm-opt)", prefix.display());
+        println!(
+            "    (could not create {}: {error}; skipping wasm-opt)",
+            prefix.display()
+        );
         return None;
     }
     let prefix_arg = prefix.to_string_lossy().into_owned();
     let package = format!("binaryen@{BINARYEN_VERSION}");
     let installed = cmd::program(
         npm.as_os_str(),
-        &["install", "--prefix", &prefix_arg, "--no-audit", "--no-fund", "--silent", &package],
+        &[
+            "install",
+            "--prefix",
+            &prefix_arg,
+            "--no-audit",
+            "--no-fund",
+            "--silent",
+            &package,
+        ],
     )
     .run();
     match installed {

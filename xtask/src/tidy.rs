@@ -16,7 +16,8 @@ const SKIPPED_DIRS: [&str; 4] = ["target", "node_modules", ".git", ".data"];
 pub fn check(root: &Path) -> anyhow::Result<Vec<String>> {
     let mut problems = Vec::new();
     for file in rust_files(root)? {
-        let text = fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+        let text =
+            fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
         if !has_module_doc(&text) {
             problems.push(format!(
                 "{} does not start with a `//!` doc saying what it is for",
@@ -110,7 +111,11 @@ mod tests {
             .parent()
             .context("xtask lives below the workspace root")?;
         let problems = check(root)?;
-        assert!(problems.is_empty(), "tidy problems:\n{}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "tidy problems:\n{}",
+            problems.join("\n")
+        );
         Ok(())
     }
 
@@ -135,7 +140,10 @@ mod tests {
     fn a_temporary_tree_with_an_undocumented_file_fails_the_check() -> anyhow::Result<()> {
         let root = std::env::temp_dir().join(format!("xtask-tidy-{}", std::process::id()));
         fs::create_dir_all(root.join("demo/src"))?;
-        fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = [\"demo\"]\n")?;
+        fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"demo\"]\n",
+        )?;
         fs::write(root.join("ARCHITECTURE.md"), "### `demo`\n")?;
         fs::write(root.join("demo/src/lib.rs"), "pub fn undocumented() {}\n")?;
         let problems = check(&root)?;

@@ -21,10 +21,16 @@ async fn switching_language_changes_the_text_without_a_page_reload() -> anyhow::
 
     client.goto(&portal.url("/")).await?;
     browser.wait_for_hydration().await?;
-    assert!(hero_text(&browser).await?.starts_with("Build your iAM Smart integration"));
+    assert!(
+        hero_text(&browser)
+            .await?
+            .starts_with("Build your iAM Smart integration")
+    );
 
     // A value on `window` survives only if the page is never reloaded.
-    client.execute("window.__sameDocument = 'yes'; return true;", vec![]).await?;
+    client
+        .execute("window.__sameDocument = 'yes'; return true;", vec![])
+        .await?;
     client
         .find(Locator::Css("a[data-lang='zh-CN']"))
         .await?
@@ -36,23 +42,38 @@ async fn switching_language_changes_the_text_without_a_page_reload() -> anyhow::
             "return document.querySelector('#hero-title').textContent.startsWith('几分钟完成智方便集成');",
         )
         .await?;
-    let same_document = client.execute("return window.__sameDocument;", vec![]).await?;
+    let same_document = client
+        .execute("return window.__sameDocument;", vec![])
+        .await?;
     assert_eq!(same_document, "yes", "the switch must not reload the page");
-    assert_eq!(client.current_url().await?.as_str(), portal.url("/"), "the address must not change");
+    assert_eq!(
+        client.current_url().await?.as_str(),
+        portal.url("/"),
+        "the address must not change"
+    );
     let html_lang = client
         .execute("return document.documentElement.lang;", vec![])
         .await?;
     assert_eq!(html_lang, "zh-CN");
     let nav = client.find(Locator::Css(".site-nav")).await?.text().await?;
-    assert!(nav.contains("指南"), "navigation follows the language: {nav}");
+    assert!(
+        nav.contains("指南"),
+        "navigation follows the language: {nav}"
+    );
 
     // The choice is remembered: a full reload renders Simplified Chinese on the server.
     client.refresh().await?;
     browser.wait_for_hydration().await?;
-    assert!(hero_text(&browser).await?.starts_with("几分钟完成智方便集成"));
+    assert!(
+        hero_text(&browser)
+            .await?
+            .starts_with("几分钟完成智方便集成")
+    );
 
     // And back to Traditional Chinese, in place again.
-    client.execute("window.__sameDocument = 'still'; return true;", vec![]).await?;
+    client
+        .execute("window.__sameDocument = 'still'; return true;", vec![])
+        .await?;
     client
         .find(Locator::Css("a[data-lang='zh-HK']"))
         .await?
@@ -64,7 +85,12 @@ async fn switching_language_changes_the_text_without_a_page_reload() -> anyhow::
             "return document.querySelector('#hero-title').textContent.startsWith('數分鐘完成智方便整合');",
         )
         .await?;
-    assert_eq!(client.execute("return window.__sameDocument;", vec![]).await?, "still");
+    assert_eq!(
+        client
+            .execute("return window.__sameDocument;", vec![])
+            .await?,
+        "still"
+    );
 
     let errors = browser.console_errors().await?;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
@@ -79,7 +105,9 @@ async fn navigation_links_work_in_the_browser_without_reloading() -> anyhow::Res
 
     client.goto(&portal.url("/")).await?;
     browser.wait_for_hydration().await?;
-    client.execute("window.__sameDocument = 'yes'; return true;", vec![]).await?;
+    client
+        .execute("window.__sameDocument = 'yes'; return true;", vec![])
+        .await?;
     client
         .find(Locator::Css(".site-nav a[href='/sign-in']"))
         .await?
@@ -92,7 +120,12 @@ async fn navigation_links_work_in_the_browser_without_reloading() -> anyhow::Res
         )
         .await?;
     assert_eq!(client.current_url().await?.as_str(), portal.url("/sign-in"));
-    assert_eq!(client.execute("return window.__sameDocument;", vec![]).await?, "yes");
+    assert_eq!(
+        client
+            .execute("return window.__sameDocument;", vec![])
+            .await?,
+        "yes"
+    );
     let page = client.find(Locator::Css("main")).await?.text().await?;
     assert!(page.contains("This page is coming soon"));
 

@@ -63,10 +63,11 @@ fn server_lang() -> Lang {
         .find_map(Lang::from_tag);
     if let Some(lang) = from_query {
         // A `?lang=` link is also how the switcher works without JavaScript, so remember the choice.
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(cookie) = HeaderValue::from_str(&cookie_value(lang)) {
-                response.append_header(header::SET_COOKIE, cookie);
-            }
+        if let (Some(response), Ok(cookie)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            HeaderValue::from_str(&cookie_value(lang)),
+        ) {
+            response.append_header(header::SET_COOKIE, cookie);
         }
         return lang;
     }

@@ -138,11 +138,10 @@ impl Database {
         .bind(now_ms)
         .execute(&self.pool)
         .await?;
-        let row = sqlx::query(
-            "SELECT deployment_id, created_at_ms FROM deployment WHERE singleton = 1",
-        )
-        .fetch_one(&self.pool)
-        .await?;
+        let row =
+            sqlx::query("SELECT deployment_id, created_at_ms FROM deployment WHERE singleton = 1")
+                .fetch_one(&self.pool)
+                .await?;
         Ok(Deployment {
             deployment_id: row.try_get("deployment_id")?,
             created_at_ms: row.try_get("created_at_ms")?,
@@ -161,12 +160,11 @@ fn prepare_sqlite_url(url: &str) -> Result<String, DatabaseError> {
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path != ":memory:" && !path.is_empty() {
-        if let Some(parent) = Path::new(path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(DatabaseError::CreateDirectory)?;
-            }
-        }
+    let parent = Path::new(path)
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty());
+    if let Some(parent) = parent.filter(|_| path != ":memory:") {
+        std::fs::create_dir_all(parent).map_err(DatabaseError::CreateDirectory)?;
     }
     let query = if query.split('&').any(|pair| pair.starts_with("mode=")) {
         query.to_owned()
@@ -202,9 +200,18 @@ mod tests {
 
     #[test]
     fn engines_are_read_from_the_url_scheme() {
-        assert_eq!(Engine::from_url("sqlite://.data/portal.db").ok(), Some(Engine::Sqlite));
-        assert_eq!(Engine::from_url("postgres://u@h/db").ok(), Some(Engine::Postgres));
-        assert_eq!(Engine::from_url("postgresql://u@h/db").ok(), Some(Engine::Postgres));
+        assert_eq!(
+            Engine::from_url("sqlite://.data/portal.db").ok(),
+            Some(Engine::Sqlite)
+        );
+        assert_eq!(
+            Engine::from_url("postgres://u@h/db").ok(),
+            Some(Engine::Postgres)
+        );
+        assert_eq!(
+            Engine::from_url("postgresql://u@h/db").ok(),
+            Some(Engine::Postgres)
+        );
         assert!(Engine::from_url("mysql://u@h/db").is_err());
     }
 
@@ -226,7 +233,13 @@ mod tests {
             redact_url("postgres://alice:s3cret@db:5432/x"),
             "postgres://alice:***@db:5432/x"
         );
-        assert_eq!(redact_url("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
-        assert_eq!(redact_url("sqlite://.data/portal.db"), "sqlite://.data/portal.db");
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(
+            redact_url("sqlite://.data/portal.db"),
+            "sqlite://.data/portal.db"
+        );
     }
 }

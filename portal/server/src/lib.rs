@@ -117,10 +117,7 @@ pub fn app(config: &PortalConfig, database: Database) -> Router {
 
     let health_database = database;
     let router = Router::new()
-        .route(
-            "/healthz",
-            get(move || healthz(health_database.clone())),
-        )
+        .route("/healthz", get(move || healthz(health_database.clone())))
         .nest("/pkg", static_files)
         .leptos_routes(&leptos_options, routes, {
             let options = leptos_options.clone();
@@ -129,12 +126,12 @@ pub fn app(config: &PortalConfig, database: Database) -> Router {
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
         .layer(CompressionLayer::new());
-    security::with_headers(router).layer(
-            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-                // The path only: query strings can carry codes and states that must not reach the logs.
-                tracing::info_span!("http", method = %request.method(), path = %request.uri().path())
-            }),
-    )
+    security::with_headers(router).layer(TraceLayer::new_for_http().make_span_with(
+        |request: &axum::http::Request<_>| {
+            // The path only: query strings can carry codes and states that must not reach the logs.
+            tracing::info_span!("http", method = %request.method(), path = %request.uri().path())
+        },
+    ))
 }
 
 /// `GET /healthz`: 200 with `{"status":"ok"}` when the database answers, 503 otherwise.
@@ -153,7 +150,9 @@ async fn healthz(database: Database) -> impl IntoResponse {
             tracing::warn!(error = %error, "health check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({ "status": "unavailable", "database": database.engine().name() })),
+                Json(
+                    serde_json::json!({ "status": "unavailable", "database": database.engine().name() }),
+                ),
             )
         }
     }

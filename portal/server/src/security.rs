@@ -4,8 +4,8 @@
 //! HSTS is left to the TLS listener (PROTOCOL §11.11) because sending it over plain HTTP on 127.0.0.1 would pin
 //! browsers to HTTPS for localhost.
 
-use axum::http::{HeaderName, HeaderValue, header};
 use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The default policy for responses that are not pages: nothing may load, nothing may frame them.

@@ -6,7 +6,9 @@ use sqlx::Row;
 
 use crate::support::{TestDatabase, TestEngine};
 
-async fn migrations_apply_and_the_deployment_is_created_once(engine: TestEngine) -> anyhow::Result<()> {
+async fn migrations_apply_and_the_deployment_is_created_once(
+    engine: TestEngine,
+) -> anyhow::Result<()> {
     let Some(test_database) = TestDatabase::create(engine).await? else {
         return Ok(());
     };
@@ -15,11 +17,18 @@ async fn migrations_apply_and_the_deployment_is_created_once(engine: TestEngine)
     // A second run is a no-op, as on every restart.
     database.migrate().await?;
 
-    let first = database.ensure_deployment("aaaaaaaaaaaaaaaa", 1_000).await?;
-    let second = database.ensure_deployment("bbbbbbbbbbbbbbbb", 2_000).await?;
+    let first = database
+        .ensure_deployment("aaaaaaaaaaaaaaaa", 1_000)
+        .await?;
+    let second = database
+        .ensure_deployment("bbbbbbbbbbbbbbbb", 2_000)
+        .await?;
     assert_eq!(first.deployment_id, "aaaaaaaaaaaaaaaa");
     assert_eq!(first.created_at_ms, 1_000);
-    assert_eq!(second, first, "a later start must read the existing deployment");
+    assert_eq!(
+        second, first,
+        "a later start must read the existing deployment"
+    );
 
     let rows = sqlx::query("SELECT COUNT(*) AS n FROM deployment")
         .fetch_one(database.pool())
@@ -51,7 +60,10 @@ async fn nodes_starting_together_agree_on_one_deployment(engine: TestEngine) -> 
     for node in nodes {
         seen.push(node.await??);
     }
-    assert!(seen.windows(2).all(|pair| pair[0] == pair[1]), "nodes disagree: {seen:?}");
+    assert!(
+        seen.windows(2).all(|pair| pair[0] == pair[1]),
+        "nodes disagree: {seen:?}"
+    );
     setup.close().await;
     Ok(())
 }

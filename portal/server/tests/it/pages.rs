@@ -44,21 +44,50 @@ async fn the_landing_page_speaks_the_language_asked_for() -> anyhow::Result<()> 
         anyhow::bail!("SQLite is always available");
     };
     let cases = [
-        ("/", vec![], "en", "Build your iAM Smart integration in minutes"),
+        (
+            "/",
+            vec![],
+            "en",
+            "Build your iAM Smart integration in minutes",
+        ),
         ("/?lang=zh-HK", vec![], "zh-HK", "數分鐘完成智方便整合"),
         ("/?lang=zh-CN", vec![], "zh-CN", "几分钟完成智方便集成"),
-        ("/", vec![("accept-language", "zh-CN,zh;q=0.9")], "zh-CN", "几分钟完成智方便集成"),
-        ("/", vec![("cookie", "lang=zh-HK")], "zh-HK", "數分鐘完成智方便整合"),
+        (
+            "/",
+            vec![("accept-language", "zh-CN,zh;q=0.9")],
+            "zh-CN",
+            "几分钟完成智方便集成",
+        ),
+        (
+            "/",
+            vec![("cookie", "lang=zh-HK")],
+            "zh-HK",
+            "數分鐘完成智方便整合",
+        ),
         // An explicit `?lang=` wins over a remembered cookie.
-        ("/?lang=en", vec![("cookie", "lang=zh-CN")], "en", "Build your iAM Smart integration"),
+        (
+            "/?lang=en",
+            vec![("cookie", "lang=zh-CN")],
+            "en",
+            "Build your iAM Smart integration",
+        ),
     ];
     for (path, headers, tag, expected) in cases {
         let response = get(&portal.url(path), &headers).await?;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         let body = response.text().await?;
-        assert!(body.contains(&format!("<html lang=\"{tag}\"")), "{path} {headers:?}: wrong <html lang>");
-        assert!(body.contains(expected), "{path} {headers:?}: missing {expected:?}");
-        assert!(body.contains("/pkg/portal.js"), "the page must load the hydrate bundle");
+        assert!(
+            body.contains(&format!("<html lang=\"{tag}\"")),
+            "{path} {headers:?}: wrong <html lang>"
+        );
+        assert!(
+            body.contains(expected),
+            "{path} {headers:?}: missing {expected:?}"
+        );
+        assert!(
+            body.contains("/pkg/portal.js"),
+            "the page must load the hydrate bundle"
+        );
     }
     Ok(())
 }
@@ -131,9 +160,20 @@ async fn pages_carry_strict_security_headers_with_a_fresh_nonce() -> anyhow::Res
             .to_owned();
         assert!(nonce.len() >= 16, "the CSP must carry a nonce: {csp}");
         let body = response.text().await?;
-        assert!(body.contains(&format!("nonce=\"{nonce}\"")), "the hydration script must carry the nonce");
-        assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()), Some(&b"nosniff"[..]));
-        assert_eq!(headers.get(header::X_FRAME_OPTIONS).map(|v| v.as_bytes()), Some(&b"DENY"[..]));
+        assert!(
+            body.contains(&format!("nonce=\"{nonce}\"")),
+            "the hydration script must carry the nonce"
+        );
+        assert_eq!(
+            headers
+                .get(header::X_CONTENT_TYPE_OPTIONS)
+                .map(|v| v.as_bytes()),
+            Some(&b"nosniff"[..])
+        );
+        assert_eq!(
+            headers.get(header::X_FRAME_OPTIONS).map(|v| v.as_bytes()),
+            Some(&b"DENY"[..])
+        );
         assert!(headers.contains_key(header::REFERRER_POLICY));
         assert!(headers.contains_key("permissions-policy"));
         nonces.push(nonce);
@@ -147,7 +187,10 @@ async fn pages_carry_strict_security_headers_with_a_fresh_nonce() -> anyhow::Res
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    assert!(csp.starts_with("default-src 'none'"), "non-page responses get the strict default: {csp}");
+    assert!(
+        csp.starts_with("default-src 'none'"),
+        "non-page responses get the strict default: {csp}"
+    );
     Ok(())
 }
 
@@ -157,10 +200,17 @@ async fn static_assets_are_served_compressed() -> anyhow::Result<()> {
         anyhow::bail!("SQLite is always available");
     };
     for encoding in ["br", "gzip"] {
-        let response = get(&portal.url("/pkg/portal.css"), &[("accept-encoding", encoding)]).await?;
+        let response = get(
+            &portal.url("/pkg/portal.css"),
+            &[("accept-encoding", encoding)],
+        )
+        .await?;
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(
-            response.headers().get(header::CONTENT_ENCODING).map(|v| v.as_bytes()),
+            response
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.as_bytes()),
             Some(encoding.as_bytes()),
         );
         let compressed = response.bytes().await?;

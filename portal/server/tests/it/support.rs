@@ -13,11 +13,7 @@ use std::{
 
 use anyhow::{Context, bail};
 use portal_server::{PortalConfig, start};
-use sqlx::{
-    AssertSqlSafe, ConnectOptions, Executor,
-    AnyConnection,
-    any::AnyConnectOptions,
-};
+use sqlx::{AnyConnection, AssertSqlSafe, ConnectOptions, Executor, any::AnyConnectOptions};
 
 /// A running portal and what it needs to stay alive.
 pub struct TestPortal {
@@ -151,7 +147,9 @@ async fn postgres_database() -> anyhow::Result<Option<TestDatabase>> {
             );
             return Ok(None);
         }
-        Err(error) => bail!("REQUIRE_POSTGRES=1 but PostgreSQL is unreachable at {admin_url}: {error:#}"),
+        Err(error) => {
+            bail!("REQUIRE_POSTGRES=1 but PostgreSQL is unreachable at {admin_url}: {error:#}")
+        }
     };
     let name = unique_name("it");
     admin
@@ -176,7 +174,9 @@ async fn connect(url: &str) -> anyhow::Result<AnyConnection> {
 
 fn replace_database(url: &str, name: &str) -> anyhow::Result<String> {
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    let slash = base.rfind('/').context("the PostgreSQL URL has no database name")?;
+    let slash = base
+        .rfind('/')
+        .context("the PostgreSQL URL has no database name")?;
     let mut result = format!("{}/{name}", &base[..slash]);
     if !query.is_empty() {
         result.push('?');
