@@ -6,6 +6,7 @@
 
 mod bundle;
 mod cmd;
+mod guest;
 mod prereqs;
 mod tidy;
 
@@ -25,8 +26,13 @@ commands:
          REQUIRE_POSTGRES=1 makes an unreachable server a failure)
   build [--release]
         build the hydrate bundle and the server without running it
+  bench measure the sandbox side by side with the natively linked core (instantiation p50/p99,
+        getKey throughput and their ratio) and the portal's start-up time
   tidy  check the repository's own rules (module docs, architecture code map)
 ";
+
+/// Where `cargo xtask run` keeps the demo sandbox's credentials for scripts and guides.
+const DEMO_FILE: &str = ".data/demo-sandbox.json";
 
 fn main() {
     if let Err(error) = run_command(std::env::args().skip(1).collect()) {
@@ -50,6 +56,7 @@ fn run_command(args: Vec<String>) -> anyhow::Result<()> {
             Ok(())
         }
         "test" => test(&workspace),
+        "bench" => bench(&workspace),
         "tidy" => {
             let problems = tidy::check(&workspace.root)?;
             if problems.is_empty() {
@@ -144,13 +151,23 @@ impl Profile {
     }
 }
 
-fn build_all(workspace: &Workspace, profile: Profile) -> anyhow::Result<PathBuf> {
+/// What `build_all` produced.
+struct Built {
+    server: PathBuf,
+    guest: PathBuf,
+}
+
+fn build_all(workspace: &Workspace, profile: Profile) -> anyhow::Result<Built> {
     bundle::build(workspace)?;
+    let guest = guest::build(workspace)?;
     cmd::step("Building the portal server");
     let mut args = vec!["build", "--package", "portal-server"];
     args.extend_from_slice(profile.cargo_args());
     cmd::cargo(&workspace.root, &args).run()?;
-    Ok(workspace.server_binary(profile))
+    Ok(Built {
+        server: workspace.server_binary(profile),
+        guest,
+    })
 }
 
 fn run(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
@@ -170,18 +187,21 @@ fn run(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
         }
     }
     prereqs::ensure_rust_targets()?;
-    let server = build_all(workspace, profile)?;
+    let built = build_all(workspace, profile)?;
     cmd::step("Starting the portal");
     println!(
         "\n  Open http://{addr}/ in your browser.\n  Health check: http://{addr}/healthz\n  Stop with Ctrl-C.\n"
     );
-    let status = std::process::Command::new(&server)
+    let status = std::process::Command::new(&built.server)
         .current_dir(&workspace.root)
         .env("PORTAL_ADDR", &addr)
         .env("DATABASE_URL", &database_url)
         .env("PORTAL_SITE_ROOT", workspace.site_root())
+        .env("PORTAL_GUEST", &built.guest)
+        .env("PORTAL_CACHE_DIR", workspace.root.join(".data/cache"))
+        .env("PORTAL_DEMO_FILE", workspace.root.join(DEMO_FILE))
         .status()
-        .with_context(|| format!("starting {}", server.display()))?;
+        .with_context(|| format!("starting {}", built.server.display()))?;
     if !status.success() {
         bail!("the portal server exited with {status}");
     }
@@ -237,7 +257,7 @@ fn test(workspace: &Workspace) -> anyhow::Result<()> {
     )
     .run()?;
 
-    let server = build_all(workspace, Profile::Dev)?;
+    let built = build_all(workspace, Profile::Dev)?;
 
     cmd::step("Running every test (cargo test --workspace)");
     let postgres_url = std::env::var("TEST_POSTGRES_URL")
@@ -246,7 +266,8 @@ fn test(workspace: &Workspace) -> anyhow::Result<()> {
         &workspace.root,
         &["test", "--workspace", "--exclude", "portal-hydrate"],
     )
-    .env("PORTAL_SERVER_BIN", server.as_os_str())
+    .env("PORTAL_SERVER_BIN", built.server.as_os_str())
+    .env(guest::GUEST_ENV, built.guest.as_os_str())
     .env("PORTAL_SITE_ROOT", workspace.site_root().as_os_str())
     .env("TEST_POSTGRES_URL", postgres_url.as_ref())
     .env("CHROMIUM_BIN", chromium.browser.as_os_str())
@@ -254,6 +275,27 @@ fn test(workspace: &Workspace) -> anyhow::Result<()> {
     .run()?;
     cmd::step("All checks and tests passed");
     Ok(())
+}
+
+fn bench(workspace: &Workspace) -> anyhow::Result<()> {
+    prereqs::ensure_rust_targets()?;
+    let guest = guest::build(workspace)?;
+    cmd::step("Benchmarking the sandbox against the native core (cargo bench -p sandbox-runtime)");
+    let postgres_url = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    cmd::cargo(
+        &workspace.root,
+        &[
+            "bench",
+            "--package",
+            "sandbox-runtime",
+            "--bench",
+            "sandbox",
+        ],
+    )
+    .env(guest::GUEST_ENV, guest.as_os_str())
+    .env("TEST_POSTGRES_URL", postgres_url.as_ref())
+    .run()
 }
 
 /// Makes a path relative to the workspace for messages, when it is inside it.

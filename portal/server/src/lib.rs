@@ -4,20 +4,25 @@
 //! Only the binary reads the environment; everything here takes a `PortalConfig`. Nothing here may log request
 //! bodies, cookies, query strings or database URLs with passwords.
 
+mod api;
 pub mod db;
+pub mod demo;
 mod security;
 
 use std::{net::SocketAddr, path::PathBuf, time::Instant};
 
 use axum::{
     Json, Router,
-    http::{HeaderValue, StatusCode, header},
+    body::Bytes,
+    extract::DefaultBodyLimit,
+    http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
     response::IntoResponse,
-    routing::get,
+    routing::{any, get},
 };
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use portal_app::{App, BUNDLE_NAME, shell};
+use sandbox_runtime::{Limits, Runtime, RuntimeConfig, SandboxError};
 use tokio::net::TcpListener;
 use tower_http::{
     compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
@@ -35,12 +40,24 @@ pub struct PortalConfig {
     pub database_url: String,
     /// The directory holding `pkg/` (the hydrate bundle, stylesheet and icons) as built by `cargo xtask`.
     pub site_root: PathBuf,
+    /// The sandbox guest component (`cargo xtask` builds it as `<target>/guest/mock_iamsmart.wasm`).
+    pub guest_path: PathBuf,
+    /// A directory the server owns for the precompiled guest, so restarts do not recompile it.
+    pub cache_dir: PathBuf,
+    /// Where to write (or find) the demo sandbox's credentials; `None` seeds no demo sandbox.
+    pub demo_file: Option<PathBuf>,
+    /// The address developers reach this server at, for the demo file and messages; defaults to the
+    /// listening address.
+    pub public_base_url: Option<String>,
 }
 
 /// A server that is bound and ready: its address, and the future that runs it until shutdown.
 pub struct RunningPortal {
     pub local_addr: SocketAddr,
     pub database: Database,
+    pub runtime: Runtime,
+    /// The demo sandbox, when the configuration asked for one.
+    pub demo: Option<demo::DemoSandbox>,
     router: Router,
     listener: TcpListener,
 }
@@ -62,6 +79,12 @@ impl RunningPortal {
 pub enum StartError {
     #[error(transparent)]
     Database(#[from] DatabaseError),
+    #[error(
+        "could not prepare the sandbox runtime (is the guest built? `cargo xtask build` builds it)"
+    )]
+    Runtime(#[source] SandboxError),
+    #[error("could not seed the demo sandbox")]
+    Demo(#[source] anyhow::Error),
     #[error("could not listen on {addr}")]
     Bind {
         addr: SocketAddr,
@@ -79,7 +102,16 @@ pub async fn start(config: &PortalConfig) -> Result<RunningPortal, StartError> {
         .ensure_deployment(&new_deployment_id(), unix_time_ms())
         .await?;
     tracing::info!(deployment_id = %deployment.deployment_id, engine = database.engine().name(), "database ready");
-    let router = app(config, database.clone());
+    let runtime = Runtime::new(
+        RuntimeConfig {
+            guest_path: config.guest_path.clone(),
+            cache_dir: config.cache_dir.clone(),
+            limits: Limits::default(),
+        },
+        database.pool().clone(),
+    )
+    .map_err(StartError::Runtime)?;
+    let router = app(config, database.clone(), runtime.clone());
     let listener = TcpListener::bind(config.listen_addr)
         .await
         .map_err(|source| StartError::Bind {
@@ -90,16 +122,30 @@ pub async fn start(config: &PortalConfig) -> Result<RunningPortal, StartError> {
         addr: config.listen_addr,
         source,
     })?;
+    let base_url = config
+        .public_base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local_addr}"));
+    let demo = match &config.demo_file {
+        Some(file) => Some(
+            demo::ensure(&runtime, file, &base_url)
+                .await
+                .map_err(StartError::Demo)?,
+        ),
+        None => None,
+    };
     Ok(RunningPortal {
         local_addr,
         database,
+        runtime,
+        demo,
         router,
         listener,
     })
 }
 
 /// The whole HTTP surface of the portal.
-pub fn app(config: &PortalConfig, database: Database) -> Router {
+pub fn app(config: &PortalConfig, database: Database, runtime: Runtime) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name(BUNDLE_NAME)
         .site_root(config.site_root.to_string_lossy().into_owned())
@@ -118,6 +164,15 @@ pub fn app(config: &PortalConfig, database: Database) -> Router {
     let health_database = database;
     let router = Router::new()
         .route("/healthz", get(move || healthz(health_database.clone())))
+        .route(
+            "/api/v1/{*path}",
+            any(
+                move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+                    api::handle(runtime.clone(), method, uri, headers, body)
+                },
+            )
+            .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES)),
+        )
         .nest("/pkg", static_files)
         .leptos_routes(&leptos_options, routes, {
             let options = leptos_options.clone();

@@ -21,6 +21,22 @@ struct Flags {
     /// Directory that holds pkg/ (the hydrate bundle and stylesheet), as built by `cargo xtask`.
     #[arg(long, env = "PORTAL_SITE_ROOT", default_value = "target/site")]
     site_root: PathBuf,
+    /// The sandbox guest component, as built by `cargo xtask`.
+    #[arg(
+        long,
+        env = "PORTAL_GUEST",
+        default_value = "target/guest/mock_iamsmart.wasm"
+    )]
+    guest: PathBuf,
+    /// Directory for the precompiled guest cache.
+    #[arg(long, env = "PORTAL_CACHE_DIR", default_value = ".data/cache")]
+    cache_dir: PathBuf,
+    /// Seed a demo sandbox and write its credentials to this JSON file (kept across restarts).
+    #[arg(long, env = "PORTAL_DEMO_FILE")]
+    demo_file: Option<PathBuf>,
+    /// The base URL developers use to reach this server, when it differs from http://ADDR.
+    #[arg(long, env = "PORTAL_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[tokio::main]
@@ -42,6 +58,10 @@ async fn main() -> anyhow::Result<()> {
         listen_addr: flags.addr,
         database_url: flags.database_url,
         site_root: flags.site_root,
+        guest_path: flags.guest,
+        cache_dir: flags.cache_dir,
+        demo_file: flags.demo_file,
+        public_base_url: flags.public_url,
     };
     let portal = portal_server::start(&config).await.with_context(|| {
         format!(
@@ -56,6 +76,18 @@ async fn main() -> anyhow::Result<()> {
         portal.database.engine().name(),
         redact_url(&config.database_url),
     );
+    if let (Some(demo), Some(file)) = (&portal.demo, &config.demo_file) {
+        println!(
+            "\nDemo sandbox (credentials in {}):\n  base URL       {}\n  client ID      {}\n  client secret  {}\n  \
+             persona        {}\n  redirect URIs  {}\n  RP private key in the file above (rpPrivateKeyPem)\n",
+            file.display(),
+            demo.base_url,
+            demo.client_id,
+            demo.client_secret,
+            demo.persona_id,
+            demo.redirect_uris.join(", "),
+        );
+    }
     portal
         .serve_until(shutdown_signal())
         .await

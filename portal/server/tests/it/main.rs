@@ -1,6 +1,8 @@
 //! Integration tests of the portal server: each test starts its own server on a random port with its own
 //! database (a temporary SQLite file, or a fresh PostgreSQL database) and talks to it over real HTTP.
 
+mod api;
 mod database;
 mod pages;
+mod relying_party;
 mod support;

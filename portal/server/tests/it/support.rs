@@ -18,6 +18,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, ConnectOptions, Executor, any::AnyConne
 /// A running portal and what it needs to stay alive.
 pub struct TestPortal {
     pub base_url: String,
+    pub runtime: sandbox_runtime::Runtime,
     _site: TempDir,
     _database: TestDatabase,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -59,19 +60,38 @@ pub async fn spawn_portal(engine: TestEngine) -> anyhow::Result<Option<TestPorta
         listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         database_url: database.url.clone(),
         site_root: site.path().to_path_buf(),
+        guest_path: guest_path()?,
+        // Shared by the tests of this run: the first one compiles the guest, the rest load the cache.
+        cache_dir: std::env::temp_dir().join("portal-test-guest-cache"),
+        demo_file: None,
+        public_base_url: None,
     };
     let portal = start(&config).await.context("starting the test portal")?;
     let base_url = format!("http://{}", portal.local_addr);
+    let runtime = portal.runtime.clone();
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(portal.serve_until(async move {
         let _ = stopped.await;
     }));
     Ok(Some(TestPortal {
         base_url,
+        runtime,
         _site: site,
         _database: database,
         shutdown: Some(shutdown),
     }))
+}
+
+/// The sandbox guest component that `cargo xtask test` builds and names in `MOCK_IAMSMART_GUEST`.
+pub fn guest_path() -> anyhow::Result<PathBuf> {
+    match std::env::var_os("MOCK_IAMSMART_GUEST") {
+        Some(path) if !path.is_empty() => Ok(PathBuf::from(path)),
+        _ => bail!(
+            "MOCK_IAMSMART_GUEST is not set: these tests need the sandbox guest component. Run them with \
+             `cargo xtask test`, which builds it (or `cargo xtask build` and point the variable at \
+             target/guest/mock_iamsmart.wasm)."
+        ),
+    }
 }
 
 /// A database that belongs to one test: a SQLite file in a temporary directory, or a PostgreSQL database

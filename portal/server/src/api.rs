@@ -1,0 +1,199 @@
+//! `/api/v1/*`: the mock iAM Smart API. Each request is routed by its `clientID` (header, query, or — for
+//! lenient clients — the JSON body) to that client's sandbox and answered by the sandbox's guest.
+//!
+//! The host answers only what the guest cannot: an unknown or missing client, and a sandbox that failed (trap,
+//! deadline, storage). Those answers use the protocol's own envelope with HTTP 200, as real clients expect
+//! (PROTOCOL §11.6), except storage outages, which are 503 so load balancers notice. Nothing here logs bodies,
+//! headers or query strings.
+
+use axum::{
+    body::{Body, Bytes},
+    http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header},
+    response::{IntoResponse, Response},
+};
+use mock_iamsmart::{ApiRequest, Call, DCode, Outcome, ResponseEnvelope};
+use sandbox_runtime::{Runtime, SandboxError};
+
+/// Bodies above this size are refused with 413 before they reach a sandbox (PROTOCOL §8: "> 10 MB body").
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// Answers one API request.
+pub async fn handle(
+    runtime: Runtime,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let query = uri.query().unwrap_or_default().to_owned();
+    let Some(client_id) = client_id(&headers, &query, &body) else {
+        return envelope_response(
+            StatusCode::OK,
+            DCode::ParameterMissing,
+            "parameter clientID missing",
+        );
+    };
+    let sandbox_id = match runtime.sandbox_for_client(&client_id).await {
+        Ok(Some(sandbox_id)) => sandbox_id,
+        Ok(None) => {
+            return envelope_response(
+                StatusCode::OK,
+                DCode::AuthorisationFailed,
+                "authorisation failed: no sandbox has this clientID",
+            );
+        }
+        Err(error) => return sandbox_failure(&error),
+    };
+    let request = ApiRequest {
+        method: method.as_str().to_owned(),
+        path: uri.path().to_owned(),
+        query,
+        headers: headers
+            .iter()
+            .filter_map(|(name, value)| {
+                value
+                    .to_str()
+                    .ok()
+                    .map(|value| (name.as_str().to_owned(), value.to_owned()))
+            })
+            .collect(),
+        body: body.to_vec(),
+    };
+    match runtime.call(&sandbox_id, &Call::Api(request)).await {
+        Ok(Outcome::Api(response)) => guest_response(response),
+        Ok(_) => sandbox_failure(&SandboxError::GuestContract {
+            reason: "an API call was answered with something other than an API response".to_owned(),
+        }),
+        Err(error) => sandbox_failure(&error),
+    }
+}
+
+/// The client ID the request names: the `clientID` header (any case), else the query, else a JSON body field.
+fn client_id(headers: &HeaderMap, query: &str, body: &[u8]) -> Option<String> {
+    let from_header = headers
+        .iter()
+        .find(|(name, _)| name.as_str().eq_ignore_ascii_case("clientid"))
+        .and_then(|(_, value)| value.to_str().ok())
+        .map(str::to_owned);
+    let from_query = || {
+        query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(name, _)| name.eq_ignore_ascii_case("clientID"))
+            .map(|(_, value)| value.to_owned())
+    };
+    let from_body = || {
+        serde_json::from_slice::<serde_json::Value>(body)
+            .ok()?
+            .get("clientID")?
+            .as_str()
+            .map(str::to_owned)
+    };
+    from_header
+        .or_else(from_query)
+        .or_else(from_body)
+        .filter(|client_id| !client_id.is_empty())
+}
+
+/// Turns the guest's response into HTTP, dropping any header that is not valid HTTP rather than failing.
+fn guest_response(response: mock_iamsmart::ApiResponse) -> Response {
+    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK);
+    let mut http = Response::new(Body::from(response.body));
+    *http.status_mut() = status;
+    for (name, value) in response.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            http.headers_mut().insert(name, value);
+        }
+    }
+    if !http.headers().contains_key(header::CONTENT_TYPE) {
+        http.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    }
+    http
+}
+
+/// A clean envelope for a sandbox that could not answer; the details go to the operator's log, once.
+fn sandbox_failure(error: &SandboxError) -> Response {
+    match error {
+        SandboxError::Storage(_) | SandboxError::Contention => {
+            tracing::error!(error = %error, "sandbox storage unavailable");
+            envelope_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                DCode::UnknownException,
+                "the sandbox's storage is unavailable; try again shortly",
+            )
+        }
+        _ if error.is_guest_fault() => {
+            tracing::warn!(error = %error, "sandbox guest stopped");
+            envelope_response(
+                StatusCode::OK,
+                DCode::UnknownException,
+                &format!("unknown exception: {error}"),
+            )
+        }
+        _ => {
+            tracing::error!(error = %error, "sandbox failed");
+            envelope_response(
+                StatusCode::OK,
+                DCode::Unhandled,
+                "unhandled exception in the sandbox",
+            )
+        }
+    }
+}
+
+fn envelope_response(status: StatusCode, code: DCode, message: &str) -> Response {
+    let envelope = ResponseEnvelope {
+        tx_id: new_tx_id(),
+        code: code.code().to_owned(),
+        message: message.to_owned(),
+        content: None,
+    };
+    let body = serde_json::to_vec(&envelope).unwrap_or_default();
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+fn new_tx_id() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_id_comes_from_a_header_of_any_case_then_the_query_then_the_body() {
+        let mut headers = HeaderMap::new();
+        headers.insert("ClientId", HeaderValue::from_static("from-header"));
+        assert_eq!(
+            client_id(&headers, "clientID=q", b"{}").as_deref(),
+            Some("from-header")
+        );
+        let empty = HeaderMap::new();
+        assert_eq!(
+            client_id(&empty, "a=1&clientID=from-query", b"").as_deref(),
+            Some("from-query")
+        );
+        assert_eq!(
+            client_id(&empty, "", br#"{"clientID":"from-body"}"#).as_deref(),
+            Some("from-body")
+        );
+        assert_eq!(client_id(&empty, "clientID=", b"not json"), None);
+    }
+}

@@ -1,0 +1,144 @@
+//! The demo sandbox that `cargo xtask run` seeds on a fresh machine: a sandbox with a generated RP encipherment
+//! key pair, all scopes granted and the demo relying party's redirect URIs allowed, described in a JSON file
+//! (`.data/demo-sandbox.json`) that scripts and guides read.
+//!
+//! The file holds the client secret and the RP private key in clear, because it is the developer's own local
+//! test credential and the point is to use it; it is written with owner-only permissions and never logged.
+
+use std::path::Path;
+
+use anyhow::Context;
+use mock_iamsmart::{SandboxConfig, Secret};
+use rsa::{
+    RsaPrivateKey,
+    pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding},
+};
+use sandbox_runtime::{Runtime, SandboxId};
+use serde::{Deserialize, Serialize};
+
+/// Every scope the sandbox knows, granted to the demo sandbox so every flow can be tried.
+const DEMO_SCOPES: [&str; 6] = [
+    "eidapi_auth",
+    "eidapi_profiles",
+    "eidapi_formFilling",
+    "eidapi_sign",
+    "eidapi_fr",
+    "eidapi_bulksign",
+];
+
+/// The persona the demo credentials suggest: an iAM Smart+ user, who can log in, fill forms and sign.
+const DEMO_PERSONA: &str = "iamsmart-plus-user";
+
+/// What the demo file says, in the field names scripts use.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoSandbox {
+    pub base_url: String,
+    pub sandbox_id: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub rp_private_key_pem: String,
+    pub rp_public_key_pem: String,
+    pub redirect_uris: Vec<String>,
+    pub scopes: Vec<String>,
+    pub persona_id: String,
+}
+
+/// Returns the demo sandbox described by `file`, creating the sandbox and the file when either is missing.
+pub async fn ensure(runtime: &Runtime, file: &Path, base_url: &str) -> anyhow::Result<DemoSandbox> {
+    if let Ok(text) = std::fs::read_to_string(file) {
+        if let Ok(mut existing) = serde_json::from_str::<DemoSandbox>(&text) {
+            if runtime
+                .sandbox_for_client(&existing.client_id)
+                .await?
+                .is_some()
+            {
+                if existing.base_url != base_url {
+                    existing.base_url = base_url.to_owned();
+                    write(file, &existing)?;
+                }
+                return Ok(existing);
+            }
+        }
+    }
+    let demo = create(runtime, base_url).await?;
+    write(file, &demo)?;
+    Ok(demo)
+}
+
+async fn create(runtime: &Runtime, base_url: &str) -> anyhow::Result<DemoSandbox> {
+    // RSA key generation takes a moment; keep it off the async workers.
+    let private_key =
+        tokio::task::spawn_blocking(|| RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048))
+            .await
+            .context("generating the demo RP key pair")?
+            .map_err(|error| anyhow::anyhow!("generating the demo RP key pair: {error}"))?;
+    let rp_private_key_pem = private_key
+        .to_pkcs8_pem(LineEnding::LF)
+        .context("encoding the demo RP private key")?
+        .to_string();
+    let rp_public_key_pem = private_key
+        .to_public_key()
+        .to_public_key_pem(LineEnding::LF)
+        .context("encoding the demo RP public key")?;
+    let client_id = random_hex(16);
+    let client_secret = random_hex(32);
+    let redirect_uris = vec![
+        format!("{base_url}/demo-bank/callback"),
+        "http://localhost:3000/callback".to_owned(),
+    ];
+    let mut config = SandboxConfig::new(
+        client_id.clone(),
+        Secret::new(client_secret.clone()),
+        rp_public_key_pem.clone(),
+        Secret::new(random_hex(32)),
+    );
+    config.redirect_uris = redirect_uris.clone();
+    config.granted_scopes = DEMO_SCOPES
+        .iter()
+        .map(|scope| (*scope).to_owned())
+        .collect();
+    let sandbox_id: SandboxId = runtime
+        .create_sandbox(&config)
+        .await
+        .context("creating the demo sandbox")?;
+    Ok(DemoSandbox {
+        base_url: base_url.to_owned(),
+        sandbox_id: sandbox_id.as_str().to_owned(),
+        client_id,
+        client_secret,
+        rp_private_key_pem,
+        rp_public_key_pem,
+        redirect_uris,
+        scopes: config.granted_scopes,
+        persona_id: DEMO_PERSONA.to_owned(),
+    })
+}
+
+fn write(file: &Path, demo: &DemoSandbox) -> anyhow::Result<()> {
+    use std::{io::Write, os::unix::fs::OpenOptionsExt};
+    if let Some(parent) = file
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let mut handle = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(file)
+        .with_context(|| format!("writing {}", file.display()))?;
+    handle.write_all(serde_json::to_string_pretty(demo)?.as_bytes())?;
+    handle.write_all(b"\n")?;
+    Ok(())
+}
+
+fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut buffer = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buffer);
+    hex::encode(buffer)
+}

@@ -1,0 +1,182 @@
+//! Checking what a guest answered before anything uses it: the outcome JSON must be small enough,
+//! parse as `mock_iamsmart::Outcome`, fit the kind of call that was made, and (for an API response)
+//! be a response an HTTP server can send: a real status code and header names and values that
+//! cannot split or smuggle a response.
+//!
+//! This is the one place where guest output becomes a trusted value; it must never pass anything
+//! through unchecked, and its error messages never quote the guest's bytes.
+
+use mock_iamsmart::{ApiResponse, Call, Outcome};
+
+use crate::error::SandboxError;
+use crate::limits::MAX_OUTCOME_BYTES;
+
+/// Parses and checks the guest's answer to `call`.
+pub(crate) fn accept_outcome(call: &Call, outcome_json: &str) -> Result<Outcome, SandboxError> {
+    if outcome_json.len() > MAX_OUTCOME_BYTES {
+        return Err(SandboxError::contract(format!(
+            "the outcome is {} bytes; at most {MAX_OUTCOME_BYTES} are accepted",
+            outcome_json.len()
+        )));
+    }
+    let outcome: Outcome = serde_json::from_str(outcome_json).map_err(|error| {
+        // The serde message names a line, a column and an expected shape, never the input itself.
+        SandboxError::contract(format!("the outcome is not a valid Outcome: {error}"))
+    })?;
+    if !fits(call, &outcome) {
+        return Err(SandboxError::contract(format!(
+            "a `{}` call was answered with a `{}` outcome",
+            call_kind(call),
+            outcome_kind(&outcome)
+        )));
+    }
+    if let Outcome::Api(response) = &outcome {
+        check_api_response(response)?;
+    }
+    Ok(outcome)
+}
+
+/// Which outcomes each call may produce. API calls always answer with an HTTP response (errors are
+/// D-code envelopes inside it); the other calls answer with their own shape or an error.
+fn fits(call: &Call, outcome: &Outcome) -> bool {
+    match (call, outcome) {
+        (Call::Api(_), Outcome::Api(_)) => true,
+        (Call::Api(_), _) => false,
+        (_, Outcome::Error { .. }) => true,
+        (Call::BeginLogin(_), Outcome::LoginStarted(_)) => true,
+        (
+            Call::TicketStatus { .. }
+            | Call::ApproveTicket { .. }
+            | Call::RejectTicket { .. }
+            | Call::CancelTicket { .. },
+            Outcome::Ticket(_),
+        ) => true,
+        (Call::ListPersonas, Outcome::Personas(_)) => true,
+        _ => false,
+    }
+}
+
+fn check_api_response(response: &ApiResponse) -> Result<(), SandboxError> {
+    if !(100..=599).contains(&response.status) {
+        return Err(SandboxError::contract(format!(
+            "HTTP status {} is not a valid status code",
+            response.status
+        )));
+    }
+    for (name, value) in &response.headers {
+        let name_ok = !name.is_empty() && name.bytes().all(is_header_name_byte);
+        // Visible ASCII, spaces and tabs only: no CR or LF to split the response, no other controls.
+        let value_ok = value
+            .bytes()
+            .all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
+        if !name_ok || !value_ok {
+            return Err(SandboxError::contract(
+                "an API response header has an invalid name or value",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// RFC 9110 `tchar`.
+fn is_header_name_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+fn call_kind(call: &Call) -> &'static str {
+    match call {
+        Call::Api(_) => "api",
+        Call::BeginLogin(_) => "begin_login",
+        Call::TicketStatus { .. } => "ticket_status",
+        Call::ApproveTicket { .. } => "approve_ticket",
+        Call::RejectTicket { .. } => "reject_ticket",
+        Call::CancelTicket { .. } => "cancel_ticket",
+        Call::ListPersonas => "list_personas",
+    }
+}
+
+fn outcome_kind(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Api(_) => "api",
+        Outcome::LoginStarted(_) => "login_started",
+        Outcome::Ticket(_) => "ticket",
+        Outcome::Personas(_) => "personas",
+        Outcome::Error { .. } => "error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mock_iamsmart::ApiRequest;
+
+    fn contract_reason(result: Result<Outcome, SandboxError>) -> String {
+        match result {
+            Err(SandboxError::GuestContract { reason }) => reason,
+            other => panic!("expected a contract violation, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_well_formed_outcome_that_fits_the_call_is_accepted() {
+        let outcome = accept_outcome(&Call::ListPersonas, r#"{"outcome":"personas","data":[]}"#);
+        assert!(matches!(outcome, Ok(Outcome::Personas(cast)) if cast.is_empty()));
+        let error = r#"{"outcome":"error","data":{"code":"D40001","message":"user rejected"}}"#;
+        let call = Call::RejectTicket {
+            ticket_id: "t".into(),
+        };
+        assert!(matches!(
+            accept_outcome(&call, error),
+            Ok(Outcome::Error { .. })
+        ));
+    }
+
+    #[test]
+    fn garbage_is_a_contract_violation_that_does_not_quote_the_guest() {
+        let reason = contract_reason(accept_outcome(&Call::ListPersonas, "secret-garbage"));
+        assert!(!reason.contains("secret-garbage"), "{reason}");
+        contract_reason(accept_outcome(&Call::ListPersonas, ""));
+        contract_reason(accept_outcome(
+            &Call::ListPersonas,
+            r#"{"outcome":"personas","data":"not a list"}"#,
+        ));
+    }
+
+    #[test]
+    fn an_outcome_of_the_wrong_kind_for_the_call_is_rejected() {
+        let reason = contract_reason(accept_outcome(
+            &Call::Api(ApiRequest::default()),
+            r#"{"outcome":"personas","data":[]}"#,
+        ));
+        assert!(reason.contains("`api` call"), "{reason}");
+        let error = r#"{"outcome":"error","data":{"code":"D20000","message":"x"}}"#;
+        contract_reason(accept_outcome(&Call::Api(ApiRequest::default()), error));
+    }
+
+    #[test]
+    fn api_responses_must_have_a_real_status_and_safe_headers() {
+        let response = |status: u16, name: &str, value: &str| {
+            serde_json::json!({
+                "outcome": "api",
+                "data": {"status": status, "headers": [[name, value]], "body": ""}
+            })
+            .to_string()
+        };
+        let call = Call::Api(ApiRequest::default());
+        assert!(accept_outcome(&call, &response(200, "Content-Type", "application/json")).is_ok());
+        contract_reason(accept_outcome(&call, &response(0, "Content-Type", "x")));
+        contract_reason(accept_outcome(&call, &response(700, "Content-Type", "x")));
+        contract_reason(accept_outcome(&call, &response(200, "Bad Name", "x")));
+        contract_reason(accept_outcome(
+            &call,
+            &response(200, "Set-Cookie", "a=b\r\nX-Injected: 1"),
+        ));
+    }
+
+    #[test]
+    fn an_oversized_outcome_is_rejected_before_parsing() {
+        let huge = " ".repeat(MAX_OUTCOME_BYTES + 1);
+        let reason = contract_reason(accept_outcome(&Call::ListPersonas, &huge));
+        assert!(reason.contains("bytes"), "{reason}");
+    }
+}
