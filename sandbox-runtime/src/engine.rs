@@ -217,7 +217,19 @@ fn engine_config(limits: &Limits) -> Config {
         .total_tables(slots.saturating_mul(MAX_TABLES_PER_COMPONENT))
         .max_tables_per_component(MAX_TABLES_PER_COMPONENT)
         .table_elements(MAX_TABLE_ELEMENTS)
-        .max_memory_size(limits.max_memory_bytes);
+        .max_memory_size(limits.max_memory_bytes)
+        .linear_memory_keep_resident(
+            std::env::var("KEEP")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+        )
+        .table_keep_resident(
+            std::env::var("KEEPT")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+        );
     let mut config = Config::new();
     config
         .wasm_component_model(true)

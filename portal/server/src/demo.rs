@@ -46,20 +46,18 @@ pub struct DemoSandbox {
 
 /// Returns the demo sandbox described by `file`, creating the sandbox and the file when either is missing.
 pub async fn ensure(runtime: &Runtime, file: &Path, base_url: &str) -> anyhow::Result<DemoSandbox> {
-    if let Ok(text) = std::fs::read_to_string(file) {
-        if let Ok(mut existing) = serde_json::from_str::<DemoSandbox>(&text) {
-            if runtime
-                .sandbox_for_client(&existing.client_id)
-                .await?
-                .is_some()
-            {
-                if existing.base_url != base_url {
-                    existing.base_url = base_url.to_owned();
-                    write(file, &existing)?;
-                }
-                return Ok(existing);
-            }
+    if let Ok(text) = std::fs::read_to_string(file)
+        && let Ok(mut existing) = serde_json::from_str::<DemoSandbox>(&text)
+        && runtime
+            .sandbox_for_client(&existing.client_id)
+            .await?
+            .is_some()
+    {
+        if existing.base_url != base_url {
+            existing.base_url = base_url.to_owned();
+            write(file, &existing)?;
         }
+        return Ok(existing);
     }
     let demo = create(runtime, base_url).await?;
     write(file, &demo)?;

@@ -222,7 +222,7 @@ async fn a_full_login_issues_a_token_once(portal: &TestPortal) -> anyhow::Result
     let token = client::read_get_token_response(&cek, &answer.body)?;
     assert_eq!(token.access_token.len(), 32);
     assert_eq!(token.token_type, "Bearer");
-    assert_eq!(serde_json::to_value(&token.user_type)?, "sign");
+    assert_eq!(serde_json::to_value(token.user_type)?, "sign");
     assert!(token.last_modified_date > 0);
     assert!(!token.open_id.is_empty());
 
