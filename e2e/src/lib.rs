@@ -57,6 +57,7 @@ impl Portal {
     pub fn start() -> anyhow::Result<Portal> {
         let binary = required_path("PORTAL_SERVER_BIN", "the portal server binary")?;
         let site_root = required_path("PORTAL_SITE_ROOT", "the built browser bundle (site root)")?;
+        let guest = required_path("MOCK_IAMSMART_GUEST", "the sandbox guest component")?;
         let data_dir = std::env::temp_dir().join(format!(
             "e2e-portal-{}-{}",
             std::process::id(),
@@ -72,6 +73,12 @@ impl Portal {
                 format!("sqlite://{}", data_dir.join("portal.db").display()),
             )
             .env("PORTAL_SITE_ROOT", &site_root)
+            .env("PORTAL_GUEST", &guest)
+            // Shared across the run so only the first server compiles the guest.
+            .env(
+                "PORTAL_CACHE_DIR",
+                std::env::temp_dir().join("e2e-portal-guest-cache"),
+            )
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -272,7 +272,6 @@ async fn throughput(
     let requests = (ROUNDS * REQUESTS_PER_ROUND) as f64;
     let sandbox_rate = requests / sandbox_time.as_secs_f64();
     let native_rate = requests / native_time.as_secs_f64();
-    eprintln!("timings {}", sandbox_runtime::debug_timings());
     println!(
         "{:<44} {:>12.0} {:>12.0} {:>7.1}%",
         label,

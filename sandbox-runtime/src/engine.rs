@@ -50,6 +50,12 @@ const MAX_CORE_INSTANCES_PER_COMPONENT: u32 = 8;
 const MAX_MEMORIES_PER_COMPONENT: u32 = 1;
 const MAX_TABLES_PER_COMPONENT: u32 = 4;
 const MAX_TABLE_ELEMENTS: usize = 20_000;
+/// Table memory a pooled slot keeps resident and zeroes with `memset` on reuse, instead of handing it
+/// back to the kernel with `madvise` and faulting it in again. The guest's tables are a few kilobytes,
+/// so this covers them whole; measured, it halves the cost of a fresh instance (about 11 µs to 6 µs
+/// p50). Linear memory is left to `madvise`: a request touches a megabyte or more of it, and zeroing
+/// that much with `memset` cost more than it saved.
+const TABLE_KEEP_RESIDENT_BYTES: usize = 64 << 10;
 
 /// The engine, the prepared component and the epoch ticker.
 pub(crate) struct GuestEngine {
@@ -127,26 +133,18 @@ impl GuestEngine {
         call_json: &str,
     ) -> Result<(String, Session), SandboxError> {
         let config_json = session.take_config_json();
-        let t0 = std::time::Instant::now();
         let mut store = self.new_store(Some(session));
         let result = self
             .pre
             .instantiate(&mut store)
             .map_err(Stage::Instantiate)
             .and_then(|sandbox| {
-                crate::add_timing(0, t0.elapsed());
-                crate::add_timing(7, std::time::Duration::from_nanos(1));
-                let t1 = std::time::Instant::now();
-                let r = sandbox
+                sandbox
                     .iamsmart_sandbox_handler()
                     .call_handle(&mut store, &config_json, call_json)
-                    .map_err(Stage::Call);
-                crate::add_timing(1, t1.elapsed());
-                r
+                    .map_err(Stage::Call)
             });
-        let t2 = std::time::Instant::now();
         let mut state = store.into_data();
-        crate::add_timing(2, t2.elapsed());
         let outcome_json = result.map_err(|error| self.classify(error, &mut state))?;
         let mut session = state
             .session
@@ -218,18 +216,7 @@ fn engine_config(limits: &Limits) -> Config {
         .max_tables_per_component(MAX_TABLES_PER_COMPONENT)
         .table_elements(MAX_TABLE_ELEMENTS)
         .max_memory_size(limits.max_memory_bytes)
-        .linear_memory_keep_resident(
-            std::env::var("KEEP")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0),
-        )
-        .table_keep_resident(
-            std::env::var("KEEPT")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0),
-        );
+        .table_keep_resident(TABLE_KEEP_RESIDENT_BYTES);
     let mut config = Config::new();
     config
         .wasm_component_model(true)

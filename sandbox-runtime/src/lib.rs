@@ -51,18 +51,3 @@ pub async fn migrate(pool: &sqlx::AnyPool) -> Result<(), SandboxError> {
         .await
         .map_err(|error| SandboxError::Storage(error.into()))
 }
-
-#[doc(hidden)]
-pub static TIMINGS: [std::sync::atomic::AtomicU64; 8] =
-    [const { std::sync::atomic::AtomicU64::new(0) }; 8];
-#[doc(hidden)]
-pub fn debug_timings() -> String {
-    let v: Vec<u64> = TIMINGS
-        .iter()
-        .map(|t| t.swap(0, std::sync::atomic::Ordering::Relaxed))
-        .collect();
-    format!("{v:?}")
-}
-pub(crate) fn add_timing(i: usize, d: std::time::Duration) {
-    TIMINGS[i].fetch_add(d.as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
-}

@@ -16,6 +16,13 @@ use crate::{Workspace, bundle::WASM_PROFILE, cmd, display_path};
 
 const GUEST_PACKAGE: &str = "mock-iamsmart-guest";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The guest is built with the size-optimised wasm profile (fat LTO, `panic = "abort"`) but optimised for
+/// speed. It runs on the server, where its size only costs compile-cache space (393 KB at `z`, 523 KB at
+/// `3`), while its speed is the sandbox's throughput: measured, `opt-level = 3` raised getKey through the
+/// sandbox from 47 % to 59 % of the natively linked core (the rest is Cranelift running the RSA
+/// arithmetic about 2x slower than LLVM). Cargo keys artifacts by profile settings, so this does not
+/// disturb the browser bundle built with the same profile.
+const GUEST_OPT_LEVEL: &str = "profile.wasm-release.opt-level=3";
 /// The only package whose interfaces the guest may import (the sandbox WIT world).
 const ALLOWED_IMPORT_PREFIX: &str = "iamsmart:sandbox/";
 
@@ -36,6 +43,8 @@ pub fn build(workspace: &Workspace) -> anyhow::Result<PathBuf> {
             WASM_TARGET,
             "--profile",
             WASM_PROFILE,
+            "--config",
+            GUEST_OPT_LEVEL,
         ],
     )
     .run()?;

@@ -158,8 +158,7 @@ struct Built {
 }
 
 fn build_all(workspace: &Workspace, profile: Profile) -> anyhow::Result<Built> {
-    bundle::build(workspace)?;
-    let guest = guest::build(workspace)?;
+    let guest = build_site_and_guest(workspace)?;
     cmd::step("Building the portal server");
     let mut args = vec!["build", "--package", "portal-server"];
     args.extend_from_slice(profile.cargo_args());
@@ -168,6 +167,12 @@ fn build_all(workspace: &Workspace, profile: Profile) -> anyhow::Result<Built> {
         server: workspace.server_binary(profile),
         guest,
     })
+}
+
+/// Builds the browser bundle and the sandbox guest; returns the guest's path.
+fn build_site_and_guest(workspace: &Workspace) -> anyhow::Result<PathBuf> {
+    bundle::build(workspace)?;
+    guest::build(workspace)
 }
 
 fn run(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
@@ -257,22 +262,41 @@ fn test(workspace: &Workspace) -> anyhow::Result<()> {
     )
     .run()?;
 
-    let built = build_all(workspace, Profile::Dev)?;
+    let guest = build_site_and_guest(workspace)?;
 
-    cmd::step("Running every test (cargo test --workspace)");
+    // Cargo unifies features across the packages of one invocation, so the server binary the browser tests
+    // start is the one `cargo test` builds (it builds binaries for integration tests); a separate
+    // `cargo build -p portal-server` would compile most dependencies a second time. xtask's own tests run
+    // on their own for the same reason: together with the workspace they would rebuild wasm-bindgen.
     let postgres_url = std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-    cmd::cargo(
-        &workspace.root,
-        &["test", "--workspace", "--exclude", "portal-hydrate"],
-    )
-    .env("PORTAL_SERVER_BIN", built.server.as_os_str())
-    .env(guest::GUEST_ENV, built.guest.as_os_str())
-    .env("PORTAL_SITE_ROOT", workspace.site_root().as_os_str())
-    .env("TEST_POSTGRES_URL", postgres_url.as_ref())
-    .env("CHROMIUM_BIN", chromium.browser.as_os_str())
-    .env("CHROMEDRIVER_BIN", chromium.driver.as_os_str())
-    .run()?;
+    let server = workspace.server_binary(Profile::Dev);
+    let test_args = [
+        "test",
+        "--workspace",
+        "--exclude",
+        "portal-hydrate",
+        "--exclude",
+        "xtask",
+        "--no-fail-fast",
+    ];
+    let with_env = |cmd: cmd::Cmd| {
+        cmd.env("PORTAL_SERVER_BIN", server.as_os_str())
+            .env(guest::GUEST_ENV, guest.as_os_str())
+            .env("PORTAL_SITE_ROOT", workspace.site_root().as_os_str())
+            .env("TEST_POSTGRES_URL", postgres_url.as_ref())
+            .env("CHROMIUM_BIN", chromium.browser.as_os_str())
+            .env("CHROMEDRIVER_BIN", chromium.driver.as_os_str())
+    };
+    cmd::step("Building every test and the server binary (cargo test --no-run)");
+    let mut build_args = test_args.to_vec();
+    build_args.push("--no-run");
+    with_env(cmd::cargo(&workspace.root, &build_args)).run()?;
+
+    cmd::step("Running every test (cargo test --workspace)");
+    with_env(cmd::cargo(&workspace.root, &test_args)).run()?;
+    cmd::step("Running xtask's own tests, tidy included (cargo test -p xtask)");
+    cmd::cargo(&workspace.root, &["test", "--package", "xtask"]).run()?;
     cmd::step("All checks and tests passed");
     Ok(())
 }
