@@ -20,7 +20,7 @@ use sqlx::AnyPool;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 
 const INSTANTIATIONS: usize = 10_000;
-const WARM_UP: usize = 1_000;
+const WARM_UP: usize = 10_000;
 /// getKey requests per measured round and rounds per engine; rounds alternate sandbox and native so
 /// drift (thermal, page cache, WAL growth) hits both alike.
 const REQUESTS_PER_ROUND: usize = 250;
