@@ -38,7 +38,8 @@ pub enum Call {
 }
 
 impl Call {
-    fn kind(&self) -> &'static str {
+    /// A short name for the kind of call (`api`, `begin_login`, …), for messages and outcome checks.
+    pub fn kind(&self) -> &'static str {
         match self {
             Call::Api(_) => "api",
             Call::BeginLogin(_) => "begin_login",

@@ -26,7 +26,7 @@ pub(crate) fn accept_outcome(call: &Call, outcome_json: &str) -> Result<Outcome,
     if !fits(call, &outcome) {
         return Err(SandboxError::contract(format!(
             "a `{}` call was answered with a `{}` outcome",
-            call_kind(call),
+            call.kind(),
             outcome_kind(&outcome)
         )));
     }
@@ -81,18 +81,6 @@ fn check_api_response(response: &ApiResponse) -> Result<(), SandboxError> {
 /// RFC 9110 `tchar`.
 fn is_header_name_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
-}
-
-fn call_kind(call: &Call) -> &'static str {
-    match call {
-        Call::Api(_) => "api",
-        Call::BeginLogin(_) => "begin_login",
-        Call::TicketStatus { .. } => "ticket_status",
-        Call::ApproveTicket { .. } => "approve_ticket",
-        Call::RejectTicket { .. } => "reject_ticket",
-        Call::CancelTicket { .. } => "cancel_ticket",
-        Call::ListPersonas => "list_personas",
-    }
 }
 
 fn outcome_kind(outcome: &Outcome) -> &'static str {
