@@ -13,10 +13,7 @@ async fn tenant_a_credentials_never_reach_tenant_b_data() {
         return;
     };
     let runtime = real_runtime(&db.pool);
-    let a = Rp::new();
-    let b = Rp::new();
-    let sandbox_a = runtime.create_sandbox(&a.config()).await.expect("a");
-    let sandbox_b = runtime.create_sandbox(&b.config()).await.expect("b");
+    let (a, sandbox_a, b, sandbox_b) = two_tenants(&runtime).await;
     assert_eq!(
         runtime
             .sandbox_for_client(&a.client_id)
@@ -64,10 +61,7 @@ async fn the_same_nonce_is_independent_in_two_tenants() {
         return;
     };
     let runtime = real_runtime(&db.pool);
-    let a = Rp::new();
-    let b = Rp::new();
-    let sandbox_a = runtime.create_sandbox(&a.config()).await.expect("a");
-    let sandbox_b = runtime.create_sandbox(&b.config()).await.expect("b");
+    let (a, sandbox_a, b, sandbox_b) = two_tenants(&runtime).await;
     let nonce = Rp::fresh_nonce();
     let now = Rp::now_ms();
     let path = mock_iamsmart::api::GET_KEY_PATH;
@@ -84,10 +78,7 @@ async fn sandbox_administration_checks_its_input_and_touches_one_tenant() {
         return;
     };
     let runtime = real_runtime(&db.pool);
-    let a = Rp::new();
-    let b = Rp::new();
-    let sandbox_a = runtime.create_sandbox(&a.config()).await.expect("a");
-    let sandbox_b = runtime.create_sandbox(&b.config()).await.expect("b");
+    let (a, sandbox_a, b, sandbox_b) = two_tenants(&runtime).await;
 
     assert!(matches!(
         runtime.create_sandbox(&a.config()).await,
@@ -139,4 +130,13 @@ async fn sandbox_administration_checks_its_input_and_touches_one_tenant() {
         Err(SandboxError::UnknownSandbox)
     ));
     assert!(runtime.sandbox_info(&sandbox_b).await.is_ok());
+}
+
+/// Two relying parties, each with a sandbox of its own on `runtime`.
+async fn two_tenants(runtime: &sandbox_runtime::Runtime) -> (Rp, SandboxId, Rp, SandboxId) {
+    let a = Rp::new();
+    let b = Rp::new();
+    let sandbox_a = runtime.create_sandbox(&a.config()).await.expect("a");
+    let sandbox_b = runtime.create_sandbox(&b.config()).await.expect("b");
+    (a, sandbox_a, b, sandbox_b)
 }
