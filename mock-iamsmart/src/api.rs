@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::automation::{self, APPROVE_TICKET_PATH, PENDING_TICKETS_PATH, REJECT_TICKET_PATH};
 use crate::cek;
 use crate::codes::{DCode, ProtocolError};
 use crate::config::SandboxConfig;
@@ -91,6 +92,9 @@ pub(crate) enum Route {
     GetKey,
     RevokeKey,
     GetToken,
+    ApproveTicket,
+    RejectTicket,
+    PendingTickets,
 }
 
 impl Route {
@@ -102,6 +106,9 @@ impl Route {
             GET_KEY_PATH => Some(Route::GetKey),
             REVOKE_KEY_PATH => Some(Route::RevokeKey),
             GET_TOKEN_PATH => Some(Route::GetToken),
+            APPROVE_TICKET_PATH => Some(Route::ApproveTicket),
+            REJECT_TICKET_PATH => Some(Route::RejectTicket),
+            PENDING_TICKETS_PATH => Some(Route::PendingTickets),
             _ => None,
         }
     }
@@ -111,6 +118,9 @@ impl Route {
             Route::GetKey => "getKey",
             Route::RevokeKey => "revokeKey",
             Route::GetToken => "getToken",
+            Route::ApproveTicket => "sandbox/approveTicket",
+            Route::RejectTicket => "sandbox/rejectTicket",
+            Route::PendingTickets => "sandbox/pendingTickets",
         }
     }
 }
@@ -144,6 +154,13 @@ pub(crate) fn serve(
             Route::GetKey => cek::get_key(host, config).map(Some),
             Route::RevokeKey => cek::revoke_key(host).map(|()| None),
             Route::GetToken => token::get_token(host, config, &request.body).map(Some),
+            Route::ApproveTicket => {
+                automation::approve_ticket(host, config, &request.body).map(Some)
+            }
+            Route::RejectTicket => automation::reject_ticket(host, config, &request.body).map(Some),
+            Route::PendingTickets => {
+                automation::pending_tickets(host, config, &request.body).map(Some)
+            }
         });
     match result {
         Ok(content) => {

@@ -33,6 +33,10 @@ pub enum Call {
     RejectTicket { ticket_id: String },
     /// The user cancels the request (`D40000`).
     CancelTicket { ticket_id: String },
+    /// The virtual phone skips to the timeout (`D40003`) instead of waiting for it.
+    ExpireTicket { ticket_id: String },
+    /// The tickets waiting for an answer, for the virtual phone's list.
+    PendingTickets,
     /// The personas the virtual phone offers.
     ListPersonas,
 }
@@ -47,6 +51,8 @@ impl Call {
             Call::ApproveTicket { .. } => "approve_ticket",
             Call::RejectTicket { .. } => "reject_ticket",
             Call::CancelTicket { .. } => "cancel_ticket",
+            Call::ExpireTicket { .. } => "expire_ticket",
+            Call::PendingTickets => "pending_tickets",
             Call::ListPersonas => "list_personas",
         }
     }
@@ -62,6 +68,8 @@ pub enum Outcome {
     LoginStarted(LoginStarted),
     /// A ticket's status after a poll or an answer.
     Ticket(TicketStatus),
+    /// Tickets waiting for an answer, newest first.
+    Tickets(Vec<TicketStatus>),
     Personas(Vec<Persona>),
     /// A non-API call failed; `code` is the D-code to show or to put in `error_code`.
     Error {
@@ -107,18 +115,22 @@ pub fn handle(host: &mut dyn Host, config: &SandboxConfig, call: Call) -> Outcom
             login::begin_login(host, config, &params).map(Outcome::LoginStarted)
         }
         Call::TicketStatus { ticket_id } => {
-            login::ticket_status(host, &ticket_id).map(Outcome::Ticket)
+            login::ticket_status(host, config, &ticket_id).map(Outcome::Ticket)
         }
         Call::ApproveTicket {
             ticket_id,
             persona_id,
         } => login::approve_ticket(host, config, &ticket_id, &persona_id).map(Outcome::Ticket),
         Call::RejectTicket { ticket_id } => {
-            login::reject_ticket(host, &ticket_id).map(Outcome::Ticket)
+            login::reject_ticket(host, config, &ticket_id).map(Outcome::Ticket)
         }
         Call::CancelTicket { ticket_id } => {
-            login::cancel_ticket(host, &ticket_id).map(Outcome::Ticket)
+            login::cancel_ticket(host, config, &ticket_id).map(Outcome::Ticket)
         }
+        Call::ExpireTicket { ticket_id } => {
+            login::expire_ticket(host, config, &ticket_id).map(Outcome::Ticket)
+        }
+        Call::PendingTickets => login::pending_tickets(host, config).map(Outcome::Tickets),
         Call::ListPersonas => Ok(Outcome::Personas(persona::personas(config))),
     }
     .unwrap_or_else(Outcome::from);
@@ -324,7 +336,7 @@ mod tests {
         let config_json = testkit::config().to_guest_json();
         let answer = handle_json(&mut host, &config_json, r#"{"call":"list_personas"}"#);
         let outcome: Outcome = serde_json::from_str(&answer).expect("outcome json");
-        assert!(matches!(outcome, Outcome::Personas(cast) if cast.len() == 3));
+        assert!(matches!(outcome, Outcome::Personas(cast) if cast.len() == 6));
         let answer = handle_json(&mut host, &config_json, "{not json");
         let outcome: Outcome = serde_json::from_str(&answer).expect("outcome json");
         assert_eq!(outcome, ProtocolError::invalid("call").into());

@@ -68,6 +68,9 @@ fn default_cek_lifetime_ms() -> i64 {
 fn default_token_lifetime_ms() -> i64 {
     DEFAULT_TOKEN_LIFETIME_MS
 }
+fn default_service_name() -> String {
+    "Online service".to_owned()
+}
 fn default_granted_scopes() -> Vec<String> {
     // Login is the one scope every onboarded service has, so a configuration that names none still
     // lets the sandbox log users in.
@@ -99,9 +102,14 @@ pub struct SandboxConfig {
     pub token_lifetime_ms: i64,
     /// Keys the openID pseudonyms and seeds the personas' synthetic data.
     pub pseudonym_key: Secret,
-    /// When set, every login is approved at once by this persona (headless automation).
+    /// When set, getQR answers every login at once as this persona (headless automation): an
+    /// ordinary persona or `auto-approve` approves, `auto-reject` rejects, `no-answer` leaves the
+    /// ticket to time out.
     #[serde(default)]
     pub auto_responder: Option<String>,
+    /// The online service's name as the virtual phone shows it to the user ("who is asking").
+    #[serde(default = "default_service_name")]
+    pub service_name: String,
 }
 
 impl SandboxConfig {
@@ -126,6 +134,7 @@ impl SandboxConfig {
             token_lifetime_ms: DEFAULT_TOKEN_LIFETIME_MS,
             pseudonym_key,
             auto_responder: None,
+            service_name: default_service_name(),
         }
     }
 
@@ -145,6 +154,7 @@ impl SandboxConfig {
             "token_lifetime_ms": self.token_lifetime_ms,
             "pseudonym_key": self.pseudonym_key.expose(),
             "auto_responder": self.auto_responder,
+            "service_name": self.service_name,
         })
         .to_string()
     }
@@ -224,6 +234,7 @@ mod tests {
         assert_eq!(config.client_secret.expose(), "s");
         assert!(config.redirect_uris.is_empty());
         assert_eq!(config.auto_responder, None);
+        assert_eq!(config.service_name, "Online service");
     }
 
     #[test]
@@ -234,6 +245,7 @@ mod tests {
             .redirect_uris
             .push("https://rp.example/callback".into());
         config.auto_responder = Some("iamsmart-user".into());
+        config.service_name = "Demo Bank 示範銀行".into();
         let back: SandboxConfig =
             serde_json::from_str(&config.to_guest_json()).expect("guest json parses");
         assert_eq!(back, config);

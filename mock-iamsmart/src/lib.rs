@@ -13,6 +13,7 @@
 //! The one entry point is [`handle`]: a [`Call`] in, an [`Outcome`] out.
 
 pub mod api;
+pub mod automation;
 pub mod call;
 pub mod cek;
 pub mod client;
@@ -39,4 +40,4 @@ pub use envelope::ResponseEnvelope;
 pub use host::{Host, LogLevel};
 pub use login::{GetQrParams, Lang, LoginStarted, TicketState, TicketStatus};
 pub use memory_host::MemoryHost;
-pub use persona::{Persona, PersonaStatus, UserType};
+pub use persona::{Persona, PersonaStatus, StandingAnswer, UserType};

@@ -25,7 +25,7 @@ use crate::codes::{DCode, ProtocolError};
 use crate::config::SandboxConfig;
 use crate::crypto::url_encode;
 use crate::host::{self, Host, LogLevel};
-use crate::persona::{self, PersonaStatus};
+use crate::persona::{self, PersonaStatus, StandingAnswer};
 use crate::scope;
 use crate::store;
 
@@ -54,6 +54,9 @@ pub const MAX_STATE_LENGTH: usize = 36;
 /// How long a settled or timed-out ticket stays readable after its expiry, so a late status poll
 /// still learns "timed out" rather than "unknown ticket".
 const TICKET_RETENTION_MS: i64 = 60 * 60_000;
+/// How many pending tickets the virtual phone's list remembers; older ones drop off the list but stay
+/// answerable by their ticket ID.
+pub const MAX_LISTED_PENDING: usize = 50;
 /// The test app's scheme (PROTOCOL §11.12).
 const APP_LINK_PREFIX: &str = "hk.gov.iamsmart.testapp://auth?ticketID=";
 
@@ -151,6 +154,9 @@ pub struct LoginStarted {
     pub state: Option<String>,
     /// The test app's deep link for this ticket.
     pub app_link: String,
+    /// Set when the ticket was settled at once (the sandbox's auto-responder answered): where to send
+    /// the browser instead of showing the broker page.
+    pub redirect_url: Option<String>,
 }
 
 /// Where a ticket stands.
@@ -171,11 +177,25 @@ pub struct TicketStatus {
     pub state: TicketState,
     /// Expiry on the sandbox clock.
     pub expires_at_ms: i64,
+    /// Milliseconds left before the ticket times out (0 once settled or expired), for countdowns on
+    /// devices that run on real time while the sandbox may travel in time.
+    pub expires_in_ms: i64,
+    /// Who is asking: the online service's name from the sandbox configuration.
+    pub service_name: String,
+    /// The `source` the browser declared, once a browser is attached.
+    pub source: Option<String>,
     pub scope: Vec<String>,
     pub lang: Lang,
     /// Where to send the browser once the ticket is settled; `None` while pending or when no browser
     /// is attached.
     pub redirect_url: Option<String>,
+}
+
+/// One entry of the list of tickets waiting for an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct PendingEntry {
+    ticket_id: String,
+    expires_at_ms: i64,
 }
 
 /// The user's answer so far.
@@ -270,6 +290,67 @@ fn save_ticket(host: &mut dyn Host, record: &TicketRecord) -> Result<(), Protoco
     )
 }
 
+/// Puts a new ticket on the pending list, dropping entries that can no longer be answered and, past
+/// [`MAX_LISTED_PENDING`], the oldest ones. Only ticket creation writes the list, so the phone's
+/// frequent reads never make concurrent answers retry.
+fn list_as_pending(host: &mut dyn Host, record: &TicketRecord) -> Result<(), ProtocolError> {
+    let now = host.sandbox_now_ms();
+    let mut entries: Vec<PendingEntry> =
+        store::get(host, store::PENDING_TICKETS_KEY)?.unwrap_or_default();
+    entries.retain(|entry| entry.expires_at_ms > now && entry.ticket_id != record.ticket_id);
+    entries.push(PendingEntry {
+        ticket_id: record.ticket_id.clone(),
+        expires_at_ms: record.expires_at_ms,
+    });
+    let surplus = entries.len().saturating_sub(MAX_LISTED_PENDING);
+    entries.drain(..surplus);
+    let keep_until = entries.iter().map(|entry| entry.expires_at_ms).max();
+    store::put(host, store::PENDING_TICKETS_KEY, &entries, keep_until)
+}
+
+/// The tickets still waiting for an answer, newest first, as the virtual phone lists them.
+pub(crate) fn pending_tickets(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+) -> Result<Vec<TicketStatus>, ProtocolError> {
+    let now = host.sandbox_now_ms();
+    let entries: Vec<PendingEntry> =
+        store::get(host, store::PENDING_TICKETS_KEY)?.unwrap_or_default();
+    let mut pending = Vec::new();
+    for entry in entries.iter().rev() {
+        if entry.expires_at_ms <= now {
+            continue;
+        }
+        let Some(record) = store::get::<TicketRecord>(host, &store::ticket_key(&entry.ticket_id))?
+        else {
+            continue;
+        };
+        let status = status_of(&record, config, now);
+        if status.state == TicketState::Pending {
+            pending.push(status);
+        }
+    }
+    Ok(pending)
+}
+
+/// Answers a fresh ticket as the configured auto-responder persona would.
+fn auto_respond(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    ticket_id: &str,
+    persona_id: &str,
+) -> Result<Option<TicketStatus>, ProtocolError> {
+    let persona = persona::find_persona(config, persona_id)
+        .ok_or_else(|| ProtocolError::invalid("personaID"))?;
+    match persona.answers {
+        StandingAnswer::Manual | StandingAnswer::AlwaysApprove => {
+            approve_ticket(host, config, ticket_id, persona_id).map(Some)
+        }
+        StandingAnswer::AlwaysReject => reject_ticket(host, config, ticket_id).map(Some),
+        StandingAnswer::NeverAnswer => Ok(None),
+    }
+}
+
 /// Validates a getQR request and starts (or attaches the browser to) a login ticket.
 pub(crate) fn begin_login(
     host: &mut dyn Host,
@@ -349,16 +430,23 @@ pub(crate) fn begin_login(
         },
     };
     save_ticket(host, &record)?;
+    if params.ticket_id.as_deref().is_none_or(str::is_empty) {
+        list_as_pending(host, &record)?;
+    }
 
-    if let Some(persona_id) = &config.auto_responder
-        && let Err(error) = approve_ticket(host, config, &record.ticket_id, persona_id)
-    {
-        // The ticket stays pending, as it would if the user never answered; the sandbox owner sees
-        // why in the log.
-        host.log(
-            LogLevel::Warn,
-            &format!("auto-responder could not approve a login: {}", error.code),
-        );
+    let mut redirect_url = None;
+    if let Some(persona_id) = &config.auto_responder {
+        match auto_respond(host, config, &record.ticket_id, persona_id) {
+            Ok(status) => redirect_url = status.and_then(|status| status.redirect_url),
+            Err(error) => {
+                // The ticket stays pending, as it would if the user never answered; the sandbox
+                // owner sees why in the log.
+                host.log(
+                    LogLevel::Warn,
+                    &format!("auto-responder could not answer a login: {}", error.code),
+                );
+            }
+        }
     }
 
     Ok(LoginStarted {
@@ -372,6 +460,7 @@ pub(crate) fn begin_login(
         scope: scope_names,
         redirect_uri,
         state,
+        redirect_url,
     })
 }
 
@@ -411,7 +500,7 @@ fn state_of(record: &TicketRecord, now: i64) -> TicketState {
     }
 }
 
-fn status_of(record: &TicketRecord, now: i64) -> TicketStatus {
+fn status_of(record: &TicketRecord, config: &SandboxConfig, now: i64) -> TicketStatus {
     let state = state_of(record, now);
     let outcome: Option<(&str, &str)> = match (&record.decision, state) {
         (Decision::Approved { code, .. }, _) => Some(("code", code.as_str())),
@@ -430,10 +519,17 @@ fn status_of(record: &TicketRecord, now: i64) -> TicketStatus {
         }
         _ => None,
     };
+    let expires_in_ms = match state {
+        TicketState::Pending => record.expires_at_ms.saturating_sub(now).max(0),
+        _ => 0,
+    };
     TicketStatus {
         ticket_id: record.ticket_id.clone(),
         state,
         expires_at_ms: record.expires_at_ms,
+        expires_in_ms,
+        service_name: config.service_name.clone(),
+        source: record.source.clone(),
         scope: record.scope.clone(),
         lang: record.lang,
         redirect_url,
@@ -443,10 +539,11 @@ fn status_of(record: &TicketRecord, now: i64) -> TicketStatus {
 /// Where the ticket stands now, judged on the sandbox clock.
 pub(crate) fn ticket_status(
     host: &mut dyn Host,
+    config: &SandboxConfig,
     ticket_id: &str,
 ) -> Result<TicketStatus, ProtocolError> {
     let record = load_ticket(host, ticket_id)?;
-    Ok(status_of(&record, host.sandbox_now_ms()))
+    Ok(status_of(&record, config, host.sandbox_now_ms()))
 }
 
 /// Loads a ticket that can still be answered.
@@ -500,33 +597,51 @@ pub(crate) fn approve_ticket(
         code,
     };
     save_ticket(host, &record)?;
-    Ok(status_of(&record, now))
+    Ok(status_of(&record, config, now))
 }
 
 /// The user rejects (`D40001`) or cancels (`D40000`) the request.
 fn settle(
     host: &mut dyn Host,
+    config: &SandboxConfig,
     ticket_id: &str,
     decision: Decision,
 ) -> Result<TicketStatus, ProtocolError> {
     let mut record = load_pending_ticket(host, ticket_id)?;
     record.decision = decision;
     save_ticket(host, &record)?;
-    Ok(status_of(&record, host.sandbox_now_ms()))
+    Ok(status_of(&record, config, host.sandbox_now_ms()))
 }
 
 pub(crate) fn reject_ticket(
     host: &mut dyn Host,
+    config: &SandboxConfig,
     ticket_id: &str,
 ) -> Result<TicketStatus, ProtocolError> {
-    settle(host, ticket_id, Decision::Rejected)
+    settle(host, config, ticket_id, Decision::Rejected)
 }
 
 pub(crate) fn cancel_ticket(
     host: &mut dyn Host,
+    config: &SandboxConfig,
     ticket_id: &str,
 ) -> Result<TicketStatus, ProtocolError> {
-    settle(host, ticket_id, Decision::Cancelled)
+    settle(host, config, ticket_id, Decision::Cancelled)
+}
+
+/// Ends the wait at once, as if the user had let the request time out (`D40003`): the virtual
+/// phone's "skip to the timeout" for developers who do not want to wait 18 minutes. The ticket's
+/// expiry moves to now; nothing else in the sandbox changes.
+pub(crate) fn expire_ticket(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    ticket_id: &str,
+) -> Result<TicketStatus, ProtocolError> {
+    let mut record = load_pending_ticket(host, ticket_id)?;
+    let now = host.sandbox_now_ms();
+    record.expires_at_ms = now;
+    save_ticket(host, &record)?;
+    Ok(status_of(&record, config, now))
 }
 
 /// Takes an authorisation code out of the store: it works once, for this client, before it expires
@@ -622,7 +737,8 @@ mod tests {
                 started.ticket_id
             )
         );
-        let status = ticket_status(&mut host, &started.ticket_id).expect("status");
+        let status =
+            ticket_status(&mut host, &testkit::config(), &started.ticket_id).expect("status");
         assert_eq!(status.state, TicketState::Pending);
         assert_eq!(status.redirect_url, None);
     }
@@ -762,7 +878,7 @@ mod tests {
             .expect("code stored");
         assert_eq!(stored.expires_at_ms, Some(host.sandbox_now_ms() + 60_000));
         assert_eq!(
-            ticket_status(&mut host, &started.ticket_id)
+            ticket_status(&mut host, &testkit::config(), &started.ticket_id)
                 .expect("status")
                 .redirect_url,
             Some(url)
@@ -776,19 +892,19 @@ mod tests {
         let rejected = start(&mut host, &params()).expect("starts").ticket_id;
         let cancelled = start(&mut host, &params()).expect("starts").ticket_id;
         let ignored = start(&mut host, &params()).expect("starts").ticket_id;
-        let status = reject_ticket(&mut host, &rejected).expect("rejects");
+        let status = reject_ticket(&mut host, &testkit::config(), &rejected).expect("rejects");
         assert_eq!(status.state, TicketState::Rejected);
         assert_eq!(
             status.redirect_url.as_deref(),
             Some("https://rp.example/callback?error_code=D40001&state=abc_DEF-123")
         );
-        let status = cancel_ticket(&mut host, &cancelled).expect("cancels");
+        let status = cancel_ticket(&mut host, &testkit::config(), &cancelled).expect("cancels");
         assert_eq!(
             status.redirect_url.as_deref(),
             Some("https://rp.example/callback?error_code=D40000&state=abc_DEF-123")
         );
         host.travel_ms(config.ticket_lifetime_ms);
-        let status = ticket_status(&mut host, &ignored).expect("status");
+        let status = ticket_status(&mut host, &testkit::config(), &ignored).expect("status");
         assert_eq!(status.state, TicketState::TimedOut);
         assert_eq!(
             status.redirect_url.as_deref(),
@@ -803,14 +919,14 @@ mod tests {
         let ticket = start(&mut host, &params()).expect("starts").ticket_id;
         host.travel_ms(config.ticket_lifetime_ms - 1);
         assert_eq!(
-            ticket_status(&mut host, &ticket).map(|s| s.state),
+            ticket_status(&mut host, &testkit::config(), &ticket).map(|s| s.state),
             Ok(TicketState::Pending)
         );
         host.travel_ms(1);
         let error = approve_ticket(&mut host, &config, &ticket, IAMSMART_USER).expect_err("late");
         assert_eq!(error.code, DCode::AuthenticationTimeout);
         assert_eq!(
-            reject_ticket(&mut host, &ticket).map_err(|e| e.code),
+            reject_ticket(&mut host, &testkit::config(), &ticket).map_err(|e| e.code),
             Err(DCode::AuthenticationTimeout)
         );
     }
@@ -823,8 +939,8 @@ mod tests {
         approve_ticket(&mut host, &config, &ticket, IAMSMART_USER).expect("approves");
         for result in [
             approve_ticket(&mut host, &config, &ticket, IAMSMART_PLUS_USER),
-            reject_ticket(&mut host, &ticket),
-            cancel_ticket(&mut host, &ticket),
+            reject_ticket(&mut host, &testkit::config(), &ticket),
+            cancel_ticket(&mut host, &testkit::config(), &ticket),
         ] {
             assert_eq!(result.map_err(|e| e.code), Err(DCode::DuplicatedRequest));
         }
@@ -840,7 +956,7 @@ mod tests {
         assert_eq!(error.code, DCode::AccountSuspended);
         assert_eq!(error.code.code(), "D10001");
         assert_eq!(
-            ticket_status(&mut host, &ticket).map(|s| s.state),
+            ticket_status(&mut host, &testkit::config(), &ticket).map(|s| s.state),
             Ok(TicketState::Pending)
         );
         assert!(host.entries().keys().all(|key| !key.starts_with("code/")));
@@ -854,7 +970,7 @@ mod tests {
         let mut host = MemoryHost::new(1);
         let config = testkit::config();
         assert_eq!(
-            ticket_status(&mut host, "nope"),
+            ticket_status(&mut host, &testkit::config(), "nope"),
             Err(ProtocolError::invalid("ticketID"))
         );
         assert_eq!(
@@ -862,7 +978,7 @@ mod tests {
             Err(ProtocolError::invalid("ticketID"))
         );
         assert_eq!(
-            cancel_ticket(&mut host, "nope"),
+            cancel_ticket(&mut host, &testkit::config(), "nope"),
             Err(ProtocolError::invalid("ticketID"))
         );
     }
@@ -873,7 +989,8 @@ mod tests {
         config.auto_responder = Some(IAMSMART_PLUS_USER.into());
         let mut host = MemoryHost::new(1);
         let started = begin_login(&mut host, &config, &params()).expect("starts");
-        let status = ticket_status(&mut host, &started.ticket_id).expect("status");
+        let status =
+            ticket_status(&mut host, &testkit::config(), &started.ticket_id).expect("status");
         assert_eq!(status.state, TicketState::Approved);
         assert!(
             status
@@ -888,12 +1005,97 @@ mod tests {
         config.auto_responder = Some(SUSPENDED_USER.into());
         let mut host = MemoryHost::new(1);
         let started = begin_login(&mut host, &config, &params()).expect("starts");
-        let status = ticket_status(&mut host, &started.ticket_id).expect("status");
+        let status =
+            ticket_status(&mut host, &testkit::config(), &started.ticket_id).expect("status");
         assert_eq!(status.state, TicketState::Pending);
         assert!(
             host.logs()
                 .iter()
                 .any(|(level, line)| *level == LogLevel::Warn && line.contains("D10001"))
+        );
+    }
+
+    #[test]
+    fn auto_responder_personas_approve_reject_or_never_answer_and_say_where_to_go() {
+        let mut config = testkit::config();
+        let mut host = MemoryHost::new(1);
+        config.auto_responder = Some(persona::AUTO_APPROVE.into());
+        let approved = begin_login(&mut host, &config, &params()).expect("starts");
+        assert!(
+            approved
+                .redirect_url
+                .is_some_and(|url| url.starts_with(&format!("{REDIRECT_URI}?code=")))
+        );
+        config.auto_responder = Some(persona::AUTO_REJECT.into());
+        let rejected = begin_login(&mut host, &config, &params()).expect("starts");
+        assert_eq!(
+            rejected.redirect_url.as_deref(),
+            Some("https://rp.example/callback?error_code=D40001&state=abc_DEF-123")
+        );
+        config.auto_responder = Some(persona::NO_ANSWER.into());
+        let silent = begin_login(&mut host, &config, &params()).expect("starts");
+        assert_eq!(silent.redirect_url, None);
+        host.travel_ms(config.ticket_lifetime_ms);
+        let status = ticket_status(&mut host, &config, &silent.ticket_id).expect("status");
+        assert_eq!(status.state, TicketState::TimedOut);
+    }
+
+    #[test]
+    fn the_pending_list_shows_unanswered_live_tickets_newest_first_with_who_is_asking() {
+        let mut config = testkit::config();
+        config.service_name = "Demo Bank".into();
+        let mut host = MemoryHost::new(1);
+        let older = start(&mut host, &params()).expect("starts").ticket_id;
+        let answered = start(&mut host, &params()).expect("starts").ticket_id;
+        let newer = start(&mut host, &params()).expect("starts").ticket_id;
+        approve_ticket(&mut host, &config, &answered, IAMSMART_USER).expect("approves");
+        let pending = pending_tickets(&mut host, &config).expect("lists");
+        let ids: Vec<&str> = pending.iter().map(|t| t.ticket_id.as_str()).collect();
+        assert_eq!(ids, [newer.as_str(), older.as_str()]);
+        assert_eq!(pending[0].service_name, "Demo Bank");
+        assert_eq!(pending[0].source.as_deref(), Some("PC_Browser"));
+        assert_eq!(pending[0].expires_in_ms, config.ticket_lifetime_ms);
+        host.travel_ms(config.ticket_lifetime_ms);
+        assert_eq!(pending_tickets(&mut host, &config), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn the_pending_list_keeps_only_the_newest_tickets() {
+        let config = testkit::config();
+        let mut host = MemoryHost::new(1);
+        let first = start(&mut host, &params()).expect("starts").ticket_id;
+        for _ in 0..MAX_LISTED_PENDING {
+            start(&mut host, &params()).expect("starts");
+        }
+        let pending = pending_tickets(&mut host, &config).expect("lists");
+        assert_eq!(pending.len(), MAX_LISTED_PENDING);
+        assert!(pending.iter().all(|ticket| ticket.ticket_id != first));
+        // Off the list is not forgotten: the ticket can still be answered by its ID.
+        assert!(approve_ticket(&mut host, &config, &first, IAMSMART_USER).is_ok());
+    }
+
+    #[test]
+    fn expiring_a_ticket_times_it_out_now_without_moving_the_sandbox_clock() {
+        let config = testkit::config();
+        let mut host = MemoryHost::new(1);
+        let before = host.sandbox_now_ms();
+        let ticket = start(&mut host, &params()).expect("starts").ticket_id;
+        let other = start(&mut host, &params()).expect("starts").ticket_id;
+        let status = expire_ticket(&mut host, &config, &ticket).expect("expires");
+        assert_eq!(status.state, TicketState::TimedOut);
+        assert_eq!(status.expires_in_ms, 0);
+        assert_eq!(
+            status.redirect_url.as_deref(),
+            Some("https://rp.example/callback?error_code=D40003&state=abc_DEF-123")
+        );
+        assert_eq!(host.sandbox_now_ms(), before);
+        assert_eq!(
+            ticket_status(&mut host, &config, &other).map(|s| s.state),
+            Ok(TicketState::Pending)
+        );
+        assert_eq!(
+            expire_ticket(&mut host, &config, &ticket).map_err(|e| e.code),
+            Err(DCode::AuthenticationTimeout)
         );
     }
 
@@ -908,7 +1110,7 @@ mod tests {
         assert_eq!(started.ticket_id, ticket);
         let again = begin_login(&mut host, &config, &with_ticket).expect_err("already attached");
         assert_eq!(again, ProtocolError::invalid("ticketID"));
-        let status = reject_ticket(&mut host, &ticket).expect("rejects");
+        let status = reject_ticket(&mut host, &testkit::config(), &ticket).expect("rejects");
         assert!(
             status
                 .redirect_url

@@ -2,7 +2,8 @@
 //!
 //! Personas are derived, not stored: the same pseudonym key always yields the same people, names and
 //! dates, so a sandbox can be rebuilt from its configuration alone. This minimal set (an iAM Smart
-//! user, an iAM Smart+ user, a suspended account) stands in until the full generator arrives. Persona
+//! user, an iAM Smart+ user, a suspended account, and three auto-responders for headless tests that
+//! always approve, always reject or never answer) stands in until the full generator arrives. Persona
 //! data is synthetic but is still never logged, so the habit holds.
 
 use percent_encoding::percent_decode_str;
@@ -17,6 +18,12 @@ pub const IAMSMART_USER: &str = "iamsmart-user";
 pub const IAMSMART_PLUS_USER: &str = "iamsmart-plus-user";
 /// Persona id of the suspended account, whose approvals fail with `D10001`.
 pub const SUSPENDED_USER: &str = "suspended-user";
+/// Persona id of the auto-responder that approves every request (an iAM Smart+ user).
+pub const AUTO_APPROVE: &str = "auto-approve";
+/// Persona id of the auto-responder that rejects every request (`D40001`).
+pub const AUTO_REJECT: &str = "auto-reject";
+/// Persona id of the auto-responder that never answers, so requests time out (`D40003`).
+pub const NO_ANSWER: &str = "no-answer";
 
 /// `userType` on the wire (PROTOCOL §2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -46,6 +53,17 @@ pub enum PersonaStatus {
     Suspended,
 }
 
+/// How a persona answers a login when the sandbox's auto-responder speaks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StandingAnswer {
+    /// An ordinary user: answers on the virtual phone; as the auto-responder, approves.
+    Manual,
+    AlwaysApprove,
+    AlwaysReject,
+    NeverAnswer,
+}
+
 /// A synthetic iAM Smart user of this sandbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Persona {
@@ -54,6 +72,8 @@ pub struct Persona {
     pub display_name: String,
     pub user_type: UserType,
     pub status: PersonaStatus,
+    /// What the persona answers when it is the sandbox's auto-responder.
+    pub answers: StandingAnswer,
     /// When the account's profile last changed (epoch ms), reported as `lastModifiedDate`.
     pub last_modified_ms: i64,
 }
@@ -73,11 +93,44 @@ const GIVEN_NAMES: [&str; 8] = [
 const PROFILE_DATES_START_MS: i64 = 1_609_459_200_000;
 const PROFILE_DATES_SPAN_MS: u64 = 3 * 365 * 24 * 60 * 60 * 1000;
 
-/// The fixed cast: id, account type and status.
-const CAST: [(&str, UserType, PersonaStatus); 3] = [
-    (IAMSMART_USER, UserType::Default, PersonaStatus::Active),
-    (IAMSMART_PLUS_USER, UserType::Sign, PersonaStatus::Active),
-    (SUSPENDED_USER, UserType::Default, PersonaStatus::Suspended),
+/// The fixed cast: id, account type, status and standing answer.
+const CAST: [(&str, UserType, PersonaStatus, StandingAnswer); 6] = [
+    (
+        IAMSMART_USER,
+        UserType::Default,
+        PersonaStatus::Active,
+        StandingAnswer::Manual,
+    ),
+    (
+        IAMSMART_PLUS_USER,
+        UserType::Sign,
+        PersonaStatus::Active,
+        StandingAnswer::Manual,
+    ),
+    (
+        SUSPENDED_USER,
+        UserType::Default,
+        PersonaStatus::Suspended,
+        StandingAnswer::Manual,
+    ),
+    (
+        AUTO_APPROVE,
+        UserType::Sign,
+        PersonaStatus::Active,
+        StandingAnswer::AlwaysApprove,
+    ),
+    (
+        AUTO_REJECT,
+        UserType::Default,
+        PersonaStatus::Active,
+        StandingAnswer::AlwaysReject,
+    ),
+    (
+        NO_ANSWER,
+        UserType::Default,
+        PersonaStatus::Active,
+        StandingAnswer::NeverAnswer,
+    ),
 ];
 
 /// Bytes derived from the pseudonym key for one purpose and one persona. The NUL separators keep
@@ -104,7 +157,7 @@ pub fn personas(config: &SandboxConfig) -> Vec<Persona> {
     let given_base = (name_seed / SURNAMES.len() as u64 % GIVEN_NAMES.len() as u64) as usize;
     CAST.iter()
         .enumerate()
-        .map(|(index, (id, user_type, status))| {
+        .map(|(index, (id, user_type, status, answers))| {
             // Offsetting one seed by the persona's index gives each persona a different surname, so
             // the cast is easy to tell apart on the virtual phone.
             let surname = SURNAMES[(surname_base + index) % SURNAMES.len()];
@@ -116,6 +169,7 @@ pub fn personas(config: &SandboxConfig) -> Vec<Persona> {
                 display_name: format!("{surname}, {given}"),
                 user_type: *user_type,
                 status: *status,
+                answers: *answers,
                 // The span is far below i64::MAX, so the conversion cannot fail; 0 is never reached
                 // because the start date is added.
                 last_modified_ms: PROFILE_DATES_START_MS
@@ -177,9 +231,18 @@ mod tests {
     use crate::testkit;
 
     #[test]
-    fn the_cast_has_a_basic_user_a_plus_user_and_a_suspended_account() {
+    fn the_cast_has_a_basic_user_a_plus_user_a_suspended_account_and_three_auto_responders() {
         let cast = personas(&testkit::config());
-        assert_eq!(cast.len(), 3);
+        assert_eq!(cast.len(), 6);
+        let answers: Vec<StandingAnswer> = cast.iter().map(|persona| persona.answers).collect();
+        assert_eq!(
+            answers[3..],
+            [
+                StandingAnswer::AlwaysApprove,
+                StandingAnswer::AlwaysReject,
+                StandingAnswer::NeverAnswer
+            ]
+        );
         let basic = find_persona(&testkit::config(), IAMSMART_USER).expect("basic");
         assert_eq!(
             (basic.user_type, basic.status),
@@ -207,7 +270,7 @@ mod tests {
             .into_iter()
             .map(|persona| persona.display_name)
             .collect();
-        assert_eq!(names.len(), 3);
+        assert_eq!(names.len(), 6);
     }
 
     #[test]

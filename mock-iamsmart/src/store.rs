@@ -8,6 +8,7 @@
 //! - `envelope/nonce/{nonce}` — nonces already used;
 //! - `cek/current` — the current content encryption key;
 //! - `ticket/{ticketID}` — login (and later anonymous) tickets;
+//! - `ticket-index/pending` — the newest tickets created, for the virtual phone's pending list;
 //! - `code/{code}` — unused authorisation codes;
 //! - `token/{accessToken}` — issued access tokens.
 
@@ -19,6 +20,7 @@ use crate::host::{Host, LogLevel};
 
 pub(crate) const LAST_TIMESTAMP_KEY: &str = "envelope/last-timestamp";
 pub(crate) const CURRENT_CEK_KEY: &str = "cek/current";
+pub(crate) const PENDING_TICKETS_KEY: &str = "ticket-index/pending";
 
 pub(crate) fn nonce_key(nonce: &str) -> String {
     format!("envelope/nonce/{nonce}")

@@ -48,9 +48,11 @@ fn fits(call: &Call, outcome: &Outcome) -> bool {
             Call::TicketStatus { .. }
             | Call::ApproveTicket { .. }
             | Call::RejectTicket { .. }
-            | Call::CancelTicket { .. },
+            | Call::CancelTicket { .. }
+            | Call::ExpireTicket { .. },
             Outcome::Ticket(_),
         ) => true,
+        (Call::PendingTickets, Outcome::Tickets(_)) => true,
         (Call::ListPersonas, Outcome::Personas(_)) => true,
         _ => false,
     }
@@ -88,6 +90,7 @@ fn outcome_kind(outcome: &Outcome) -> &'static str {
         Outcome::Api(_) => "api",
         Outcome::LoginStarted(_) => "login_started",
         Outcome::Ticket(_) => "ticket",
+        Outcome::Tickets(_) => "tickets",
         Outcome::Personas(_) => "personas",
         Outcome::Error { .. } => "error",
     }
