@@ -1,1 +1,60 @@
-//! A relying-party client for the iAM Smart API (work in progress: being written in this session).
+//! A small relying-party client for iAM Smart, Hong Kong's digital identity: the login URL, signed
+//! requests, content keys (CEK) and the token exchange, as a conforming RP does them. It is the
+//! reference integration the sandbox's guides quote; against the real integration test environment it
+//! needs only another base URL, client ID and secret, and key pair (plus a TLS feature for reqwest).
+//!
+//! ```no_run
+//! use iamsmart_client::{CallbackParams, Client, ClientConfig, LoginRequest, Secret, random_state};
+//!
+//! # async fn example(private_key_pem: String) -> Result<(), iamsmart_client::Error> {
+//! let client = Client::new(ClientConfig {
+//!     api_base_url: "http://127.0.0.1:8080".into(),
+//!     browser_base_url: "http://127.0.0.1:8080".into(),
+//!     client_id: "0123456789abcdef0123456789abcdef".into(),
+//!     client_secret: Secret::new("from-your-secret-store"),
+//!     private_key_pem: Secret::new(private_key_pem),
+//! })?;
+//!
+//! // 1. The user clicked "Login with iAM Smart": remember a fresh state, redirect the browser.
+//! let state = random_state();
+//! let url = client.login_url(&LoginRequest::new("https://rp.example/callback", state.clone()));
+//!
+//! // 2. The browser comes back to the redirect URI; check the state, then exchange the code.
+//! let callback = CallbackParams::from_url("https://rp.example/callback?code=…&state=…");
+//! if callback.state.as_deref() == Some(state.as_str()) {
+//!     if let Some(code) = &callback.code {
+//!         let token = client.get_token(code).await?;
+//!         println!("logged in with {}", token.user_type.product_name());
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The sandbox also offers headless automation for an RP's CI ([`Client::start_login`],
+//! [`Client::approve_ticket`], [`Client::reject_ticket`]); production code never calls those.
+//!
+//! Architecture invariants: the library reads no environment or files (it takes a [`ClientConfig`]),
+//! and never logs or puts into an error message a secret, key, token, authorisation code, openID,
+//! state or body.
+
+#![forbid(unsafe_code)]
+
+mod automation;
+mod client;
+mod config;
+mod error;
+mod login;
+mod token;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use automation::{APPROVE_TICKET_PATH, REJECT_TICKET_PATH, StartedLogin};
+pub use client::{Client, GET_KEY_PATH, GET_TOKEN_PATH, REVOKE_KEY_PATH};
+pub use config::{ClientConfig, Secret};
+pub use error::{CEK_EXPIRED_CODE, Error, SUCCESS_CODE};
+pub use login::{
+    AUTH_SCOPE, CallbackParams, GET_QR_PATH, Lang, LoginRequest, PC_BROWSER_SOURCE, random_state,
+};
+pub use token::{Token, UserType};
