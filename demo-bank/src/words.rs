@@ -1,0 +1,181 @@
+//! Every visible string of Demo Bank in English, 繁體中文 and 简体中文, chosen by the same `lang` the
+//! bank sends to iAM Smart, so the bank and the broker page speak one language.
+//!
+//! The button and link texts follow the official branding guideline (PROTOCOL §10); they must not be
+//! reworded. Pages never hard-code visible text; it comes from here.
+
+use iamsmart_client::Lang;
+
+/// The strings of one language.
+pub(crate) struct Words {
+    /// The `lang` attribute of `<html>`.
+    pub html_lang: &'static str,
+    /// The language's own name, for the switcher.
+    pub language_name: &'static str,
+    pub bank_name: &'static str,
+    pub languages_label: &'static str,
+    pub welcome_heading: &'static str,
+    pub welcome_body: &'static str,
+    pub demo_notice: &'static str,
+    /// The official button text.
+    pub login_button: &'static str,
+    pub more_info: &'static str,
+    pub more_info_url: &'static str,
+    pub signed_in_heading: &'static str,
+    pub signed_in_body: &'static str,
+    pub open_id_label: &'static str,
+    pub account_type_label: &'static str,
+    pub scope_label: &'static str,
+    pub token_expiry_label: &'static str,
+    pub log_out: &'static str,
+    pub iamsmart_name: &'static str,
+    pub iamsmart_plus_name: &'static str,
+    pub error_heading: &'static str,
+    pub cancelled: &'static str,
+    pub rejected: &'static str,
+    pub timed_out: &'static str,
+    /// Followed by the D-code in brackets.
+    pub login_failed_with_code: &'static str,
+    pub state_mismatch: &'static str,
+    pub missing_parameters: &'static str,
+    pub code_expired: &'static str,
+    pub unreachable: &'static str,
+    pub something_went_wrong: &'static str,
+    pub try_again: &'static str,
+    pub footer: &'static str,
+}
+
+const ENGLISH: Words = Words {
+    html_lang: "en",
+    language_name: "English",
+    bank_name: "Demo Bank",
+    languages_label: "Language",
+    welcome_heading: "Welcome to Demo Bank online banking",
+    welcome_body: "Log in securely with iAM Smart, the one-stop personalised digital services platform \
+                   of the Hong Kong Government. No password to remember.",
+    demo_notice: "Demo Bank is a fictional bank in the iAM Smart Sandbox. Every account and person \
+                  here is synthetic.",
+    login_button: "Login with iAM Smart",
+    more_info: "More info",
+    more_info_url: "https://www.iamsmart.gov.hk/en/",
+    signed_in_heading: "Signed in",
+    signed_in_body: "You are signed in to Demo Bank with iAM Smart.",
+    open_id_label: "openID",
+    account_type_label: "Account type",
+    scope_label: "Scope",
+    token_expiry_label: "Signed in until",
+    log_out: "Log out",
+    iamsmart_name: "iAM Smart",
+    iamsmart_plus_name: "iAM Smart+",
+    error_heading: "The login did not complete",
+    cancelled: "You cancelled the login.",
+    rejected: "The login was rejected in the iAM Smart app.",
+    timed_out: "The login request timed out before it was answered.",
+    login_failed_with_code: "iAM Smart could not complete the login",
+    state_mismatch: "This answer does not belong to a login started in this browser, so Demo Bank \
+                     ignored it to keep your account safe. Please log in again.",
+    missing_parameters: "The answer from iAM Smart was incomplete. Please log in again.",
+    code_expired: "The login expired or was already used. Please log in again.",
+    unreachable: "Demo Bank cannot reach iAM Smart at the moment. Please try again later.",
+    something_went_wrong: "Something went wrong on our side. Please try again.",
+    try_again: "Try again",
+    footer: "Demo Bank — a reference online service of the iAM Smart Sandbox.",
+};
+
+const TRADITIONAL_CHINESE: Words = Words {
+    html_lang: "zh-HK",
+    language_name: "繁體中文",
+    bank_name: "示範銀行",
+    languages_label: "語言",
+    welcome_heading: "歡迎使用示範銀行網上理財",
+    welcome_body: "以香港政府一站式個人化數碼服務平台「智方便」安全登入，無需記住密碼。",
+    demo_notice: "示範銀行是「智方便」沙盒中的虛構銀行，所有帳戶及人物均為模擬資料。",
+    login_button: "智方便登入",
+    more_info: "了解更多",
+    more_info_url: "https://www.iamsmart.gov.hk/tc/",
+    signed_in_heading: "已登入",
+    signed_in_body: "你已透過「智方便」登入示範銀行。",
+    open_id_label: "openID",
+    account_type_label: "帳戶類型",
+    scope_label: "授權範圍",
+    token_expiry_label: "登入有效至",
+    log_out: "登出",
+    iamsmart_name: "智方便",
+    iamsmart_plus_name: "智方便+",
+    error_heading: "登入未能完成",
+    cancelled: "你已取消登入。",
+    rejected: "登入要求已在「智方便」流動應用程式被拒絕。",
+    timed_out: "登入要求在回應前已逾時。",
+    login_failed_with_code: "「智方便」未能完成登入",
+    state_mismatch: "此回應並非屬於在此瀏覽器開始的登入，為保障你的帳戶安全，示範銀行已將其忽略。請重新登入。",
+    missing_parameters: "「智方便」的回應不完整。請重新登入。",
+    code_expired: "登入已過期或已被使用。請重新登入。",
+    unreachable: "示範銀行暫時未能連接「智方便」。請稍後再試。",
+    something_went_wrong: "我們的系統出現問題。請再試一次。",
+    try_again: "再試一次",
+    footer: "示範銀行 —「智方便」沙盒的參考網上服務。",
+};
+
+const SIMPLIFIED_CHINESE: Words = Words {
+    html_lang: "zh-CN",
+    language_name: "简体中文",
+    bank_name: "示范银行",
+    languages_label: "语言",
+    welcome_heading: "欢迎使用示范银行网上理财",
+    welcome_body: "以香港政府一站式个人化数码服务平台「智方便」安全登录，无需记住密码。",
+    demo_notice: "示范银行是「智方便」沙盒中的虚构银行，所有账户及人物均为模拟资料。",
+    login_button: "智方便登录",
+    more_info: "了解更多",
+    more_info_url: "https://www.iamsmart.gov.hk/sc/",
+    signed_in_heading: "已登录",
+    signed_in_body: "你已通过「智方便」登录示范银行。",
+    open_id_label: "openID",
+    account_type_label: "账户类型",
+    scope_label: "授权范围",
+    token_expiry_label: "登录有效至",
+    log_out: "登出",
+    iamsmart_name: "智方便",
+    iamsmart_plus_name: "智方便+",
+    error_heading: "登录未能完成",
+    cancelled: "你已取消登录。",
+    rejected: "登录请求已在「智方便」流动应用程序被拒绝。",
+    timed_out: "登录请求在回应前已超时。",
+    login_failed_with_code: "「智方便」未能完成登录",
+    state_mismatch: "此回应并非属于在此浏览器开始的登录，为保障你的账户安全，示范银行已将其忽略。请重新登录。",
+    missing_parameters: "「智方便」的回应不完整。请重新登录。",
+    code_expired: "登录已过期或已被使用。请重新登录。",
+    unreachable: "示范银行暂时未能连接「智方便」。请稍后再试。",
+    something_went_wrong: "我们的系统出现问题。请再试一次。",
+    try_again: "再试一次",
+    footer: "示范银行 —「智方便」沙盒的参考网上服务。",
+};
+
+/// The strings for `lang`.
+pub(crate) fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::EnUs => &ENGLISH,
+        Lang::ZhHk => &TRADITIONAL_CHINESE,
+        Lang::ZhCn => &SIMPLIFIED_CHINESE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_button_and_link_follow_the_branding_guideline_in_every_language() {
+        assert_eq!(words(Lang::EnUs).login_button, "Login with iAM Smart");
+        assert_eq!(words(Lang::ZhHk).login_button, "智方便登入");
+        assert_eq!(words(Lang::ZhCn).login_button, "智方便登录");
+        assert_eq!(words(Lang::EnUs).more_info, "More info");
+        assert_eq!(words(Lang::ZhHk).more_info, "了解更多");
+        for (lang, path) in [
+            (Lang::EnUs, "/en/"),
+            (Lang::ZhHk, "/tc/"),
+            (Lang::ZhCn, "/sc/"),
+        ] {
+            assert!(words(lang).more_info_url.ends_with(path));
+        }
+    }
+}
