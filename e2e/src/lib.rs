@@ -79,6 +79,8 @@ impl Portal {
                 "PORTAL_CACHE_DIR",
                 std::env::temp_dir().join("e2e-portal-guest-cache"),
             )
+            // The demo sandbox and Demo Bank, as `cargo xtask run` serves them.
+            .env("PORTAL_DEMO_FILE", data_dir.join("demo-sandbox.json"))
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -113,6 +115,14 @@ impl Portal {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// The demo sandbox's credentials, as the server wrote them (`clientId`, `clientSecret`, …).
+    pub fn demo_sandbox(&self) -> anyhow::Result<serde_json::Value> {
+        let file = self.data_dir.join("demo-sandbox.json");
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("reading {}", file.display()))?;
+        Ok(serde_json::from_str(&text)?)
     }
 }
 

@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::codes::ProtocolError;
 use crate::config::SandboxConfig;
 use crate::host::Host;
-use crate::login::{self, TicketState, TicketStatus};
+use crate::login::{self, TicketStatus};
 
 pub const APPROVE_TICKET_PATH: &str = "/api/v1/sandbox/approveTicket";
 pub const REJECT_TICKET_PATH: &str = "/api/v1/sandbox/rejectTicket";
@@ -41,20 +41,10 @@ fn string_field(object: &Map<String, Value>, name: &str) -> Result<String, Proto
     }
 }
 
-fn state_name(state: TicketState) -> &'static str {
-    match state {
-        TicketState::Pending => "pending",
-        TicketState::Approved => "approved",
-        TicketState::Rejected => "rejected",
-        TicketState::Cancelled => "cancelled",
-        TicketState::TimedOut => "timed_out",
-    }
-}
-
 fn answered(status: &TicketStatus) -> Value {
     json!({
         "ticketID": status.ticket_id,
-        "state": state_name(status.state),
+        "state": status.state.as_str(),
         "redirectURL": status.redirect_url,
     })
 }

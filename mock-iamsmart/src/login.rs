@@ -170,6 +170,19 @@ pub enum TicketState {
     TimedOut,
 }
 
+impl TicketState {
+    /// The state's name on the wire (`pending`, `approved`, `rejected`, `cancelled`, `timed_out`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketState::Pending => "pending",
+            TicketState::Approved => "approved",
+            TicketState::Rejected => "rejected",
+            TicketState::Cancelled => "cancelled",
+            TicketState::TimedOut => "timed_out",
+        }
+    }
+}
+
 /// A ticket as the browser, the virtual phone and automation see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketStatus {

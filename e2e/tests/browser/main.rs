@@ -2,3 +2,4 @@
 //! them, and the tests click through as a visitor would.
 
 mod landing;
+mod login_journey;

@@ -5,9 +5,14 @@
 //! bodies, cookies, query strings or database URLs with passwords.
 
 mod api;
+mod broker;
 pub mod db;
 pub mod demo;
+mod page;
+mod phone;
 mod security;
+mod tenant;
+mod words;
 
 use std::{net::SocketAddr, path::PathBuf, time::Instant};
 
@@ -17,7 +22,7 @@ use axum::{
     extract::DefaultBodyLimit,
     http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
     response::IntoResponse,
-    routing::{any, get},
+    routing::{any, get, post},
 };
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -111,7 +116,6 @@ pub async fn start(config: &PortalConfig) -> Result<RunningPortal, StartError> {
         database.pool().clone(),
     )
     .map_err(StartError::Runtime)?;
-    let router = app(config, database.clone(), runtime.clone());
     let listener = TcpListener::bind(config.listen_addr)
         .await
         .map_err(|source| StartError::Bind {
@@ -134,6 +138,11 @@ pub async fn start(config: &PortalConfig) -> Result<RunningPortal, StartError> {
         ),
         None => None,
     };
+    let demo_bank = match &demo {
+        Some(demo) => Some(demo_bank_router(demo, local_addr).map_err(StartError::Demo)?),
+        None => None,
+    };
+    let router = app(config, database.clone(), runtime.clone(), demo_bank);
     Ok(RunningPortal {
         local_addr,
         database,
@@ -144,8 +153,40 @@ pub async fn start(config: &PortalConfig) -> Result<RunningPortal, StartError> {
     })
 }
 
-/// The whole HTTP surface of the portal.
-pub fn app(config: &PortalConfig, database: Database, runtime: Runtime) -> Router {
+/// Demo Bank, the reference relying party, set up with the demo sandbox's credentials. Its browser
+/// redirects use the public base URL; its own API calls go to this server over loopback, as an RP on
+/// the same machine would.
+fn demo_bank_router(demo: &demo::DemoSandbox, local_addr: SocketAddr) -> anyhow::Result<Router> {
+    let loopback = if local_addr.ip().is_unspecified() {
+        SocketAddr::from(([127, 0, 0, 1], local_addr.port()))
+    } else {
+        local_addr
+    };
+    let router = demo_bank::router(demo_bank::DemoBankConfig {
+        client: iamsmart_client::ClientConfig {
+            api_base_url: format!("http://{loopback}"),
+            browser_base_url: demo.base_url.clone(),
+            client_id: demo.client_id.clone(),
+            client_secret: iamsmart_client::Secret::new(demo.client_secret.clone()),
+            private_key_pem: iamsmart_client::Secret::new(demo.rp_private_key_pem.clone()),
+        },
+        mount_path: DEMO_BANK_PATH.to_owned(),
+        redirect_uri: format!("{}{DEMO_BANK_PATH}/callback", demo.base_url),
+    })
+    .map_err(|error| anyhow::anyhow!("configuring Demo Bank: {error}"))?;
+    Ok(router)
+}
+
+/// Where Demo Bank is mounted.
+pub const DEMO_BANK_PATH: &str = "/demo-bank";
+
+/// The whole HTTP surface of the portal. `demo_bank` is mounted at [`DEMO_BANK_PATH`] when given.
+pub fn app(
+    config: &PortalConfig,
+    database: Database,
+    runtime: Runtime,
+    demo_bank: Option<Router>,
+) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name(BUNDLE_NAME)
         .site_root(config.site_root.to_string_lossy().into_owned())
@@ -162,7 +203,46 @@ pub fn app(config: &PortalConfig, database: Database, runtime: Runtime) -> Route
         ));
 
     let health_database = database;
-    let router = Router::new()
+    let login_pages = Router::new()
+        .route("/api/v1/auth/getQR", any(broker::get_qr))
+        .route(
+            "/broker/{client_id}/tickets/{ticket_id}",
+            get(broker::ticket_status),
+        )
+        .route("/phone/{client_id}", get(phone::home))
+        .route("/phone/{client_id}/pending", get(phone::pending_ids))
+        .route("/phone/{client_id}/persona", post(phone::choose_persona))
+        .route("/phone/{client_id}/signout", post(phone::sign_out))
+        .route("/phone/{client_id}/tickets/{ticket_id}", get(phone::ticket))
+        .route(
+            "/phone/{client_id}/tickets/{ticket_id}/confirm",
+            get(phone::confirm),
+        )
+        .route(
+            "/phone/{client_id}/tickets/{ticket_id}/approve",
+            post(phone::approve),
+        )
+        .route(
+            "/phone/{client_id}/tickets/{ticket_id}/reject",
+            post(phone::reject),
+        )
+        .route(
+            "/phone/{client_id}/tickets/{ticket_id}/cancel",
+            post(phone::cancel),
+        )
+        .route(
+            "/phone/{client_id}/tickets/{ticket_id}/expire",
+            post(phone::expire),
+        )
+        .route(
+            "/assets/{name}",
+            get(|uri: Uri| async move { page::asset(uri.path()) }),
+        )
+        .with_state(tenant::LoginPages {
+            runtime: runtime.clone(),
+            public_base_url: config.public_base_url.clone(),
+        });
+    let mut router = Router::new()
         .route("/healthz", get(move || healthz(health_database.clone())))
         .route(
             "/api/v1/{*path}",
@@ -180,7 +260,14 @@ pub fn app(config: &PortalConfig, database: Database, runtime: Runtime) -> Route
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
-        .layer(CompressionLayer::new());
+        .merge(login_pages);
+    if let Some(demo_bank) = demo_bank {
+        router = router.nest(DEMO_BANK_PATH, demo_bank).route(
+            "/demo-bank/",
+            get(|| async { axum::response::Redirect::permanent(DEMO_BANK_PATH) }),
+        );
+    }
+    let router = router.layer(CompressionLayer::new());
     security::with_headers(router).layer(TraceLayer::new_for_http().make_span_with(
         |request: &axum::http::Request<_>| {
             // The path only: query strings can carry codes and states that must not reach the logs.

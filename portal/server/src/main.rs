@@ -79,13 +79,16 @@ async fn main() -> anyhow::Result<()> {
     if let (Some(demo), Some(file)) = (&portal.demo, &config.demo_file) {
         println!(
             "\nDemo sandbox (credentials in {}):\n  base URL       {}\n  client ID      {}\n  client secret  {}\n  \
-             persona        {}\n  redirect URIs  {}\n  RP private key in the file above (rpPrivateKeyPem)\n",
+             persona        {}\n  redirect URIs  {}\n  RP private key in the file above (rpPrivateKeyPem)\n\n\
+             Try a whole login:\n  Demo Bank      {base}/demo-bank\n  virtual phone  {base}/phone/{}\n",
             file.display(),
             demo.base_url,
             demo.client_id,
             demo.client_secret,
             demo.persona_id,
             demo.redirect_uris.join(", "),
+            demo.client_id,
+            base = demo.base_url,
         );
     }
     portal

@@ -3,6 +3,7 @@
 
 mod api;
 mod database;
+mod login_journey;
 mod pages;
 mod relying_party;
 mod support;

@@ -45,6 +45,14 @@ pub struct Answer {
 impl RelyingParty {
     /// Creates a sandbox for a new client and returns an RP that uses it.
     pub async fn register(portal: &TestPortal) -> anyhow::Result<RelyingParty> {
+        Self::register_with(portal, |_| {}).await
+    }
+
+    /// Like `register`, with the sandbox configuration adjusted by `adjust` first.
+    pub async fn register_with(
+        portal: &TestPortal,
+        adjust: impl FnOnce(&mut SandboxConfig),
+    ) -> anyhow::Result<RelyingParty> {
         let client_id = random_hex(16);
         let client_secret = random_hex(24);
         let public_key = rp_key()
@@ -58,6 +66,7 @@ impl RelyingParty {
             Secret::new(random_hex(32)),
         );
         config.redirect_uris = vec![REDIRECT_URI.to_owned()];
+        adjust(&mut config);
         let sandbox_id = portal.runtime.create_sandbox(&config).await?;
         Ok(RelyingParty {
             base_url: portal.base_url.clone(),
