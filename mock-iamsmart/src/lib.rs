@@ -22,6 +22,7 @@ pub mod config;
 pub mod crypto;
 pub mod envelope;
 pub mod host;
+pub mod identity;
 pub mod login;
 pub mod memory_host;
 pub mod persona;
