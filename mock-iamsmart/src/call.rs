@@ -336,7 +336,9 @@ mod tests {
         let config_json = testkit::config().to_guest_json();
         let answer = handle_json(&mut host, &config_json, r#"{"call":"list_personas"}"#);
         let outcome: Outcome = serde_json::from_str(&answer).expect("outcome json");
-        assert!(matches!(outcome, Outcome::Personas(cast) if cast.len() == 6));
+        assert!(
+            matches!(outcome, Outcome::Personas(cast) if cast.len() == persona::CATALOGUE.len())
+        );
         let answer = handle_json(&mut host, &config_json, "{not json");
         let outcome: Outcome = serde_json::from_str(&answer).expect("outcome json");
         assert_eq!(outcome, ProtocolError::invalid("call").into());

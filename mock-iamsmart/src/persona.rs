@@ -1,16 +1,27 @@
-//! The sandbox's synthetic users ("personas") and their per-client pseudonyms (`openID`).
+//! The sandbox's synthetic users ("personas"), their per-client pseudonyms (`openID`) and their full
+//! profiles.
 //!
 //! Personas are derived, not stored: the same pseudonym key always yields the same people, names and
-//! dates, so a sandbox can be rebuilt from its configuration alone. This minimal set (an iAM Smart
-//! user, an iAM Smart+ user, a suspended account, and three auto-responders for headless tests that
-//! always approve, always reject or never answer) stands in until the full generator arrives. Persona
-//! data is synthetic but is still never logged, so the habit holds.
+//! dates, so a sandbox can be rebuilt from its configuration alone. The cast is the curated catalogue
+//! of scenario personas in [`catalogue`] (documented in `PERSONAS.md`); [`Persona`] is the small
+//! summary the virtual phone lists, and [`profile_on`] builds a persona's full [`PersonaProfile`] with
+//! the identity generator. Persona data is synthetic but is still never logged, so the habit holds.
 
 use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
 
+use crate::codes::ProtocolError;
 use crate::config::SandboxConfig;
 use crate::crypto::{base64_encode, hmac_sha256_digest, url_encode};
+use crate::identity::date::CivilDate;
+use crate::identity::generator::{self, Recipe};
+use crate::identity::names::{LEGACY_GIVEN_NAMES, LEGACY_SURNAME_COUNT, NameStyle};
+use crate::identity::profile::PersonaProfile;
+use crate::identity::seed::IdentitySeed;
+
+pub mod catalogue;
+
+pub use catalogue::{CATALOGUE, Scenario, markdown as catalogue_markdown};
 
 /// Persona id of the ordinary iAM Smart user.
 pub const IAMSMART_USER: &str = "iamsmart-user";
@@ -76,62 +87,26 @@ pub struct Persona {
     pub answers: StandingAnswer,
     /// When the account's profile last changed (epoch ms), reported as `lastModifiedDate`.
     pub last_modified_ms: i64,
+    /// What the persona lets a relying party test, in one English sentence.
+    #[serde(default)]
+    pub scenario: String,
+    /// Whether the persona is a minor (11–17) whose requests need a guardian's approval.
+    #[serde(default)]
+    pub needs_guardian: bool,
 }
 
-const SURNAMES: [&str; 8] = ["CHAN", "WONG", "LEE", "CHEUNG", "LAU", "NG", "HO", "LAM"];
-const GIVEN_NAMES: [&str; 8] = [
-    "Tai Man",
-    "Siu Ming",
-    "Ka Yan",
-    "Wing Yee",
-    "Chi Keung",
-    "Mei Ling",
-    "Ho Yin",
-    "Hiu Tung",
-];
 /// 2021-01-01T00:00:00Z; profile dates fall in the three years after it.
 const PROFILE_DATES_START_MS: i64 = 1_609_459_200_000;
 const PROFILE_DATES_SPAN_MS: u64 = 3 * 365 * 24 * 60 * 60 * 1000;
 
-/// The fixed cast: id, account type, status and standing answer.
-const CAST: [(&str, UserType, PersonaStatus, StandingAnswer); 6] = [
-    (
-        IAMSMART_USER,
-        UserType::Default,
-        PersonaStatus::Active,
-        StandingAnswer::Manual,
-    ),
-    (
-        IAMSMART_PLUS_USER,
-        UserType::Sign,
-        PersonaStatus::Active,
-        StandingAnswer::Manual,
-    ),
-    (
-        SUSPENDED_USER,
-        UserType::Default,
-        PersonaStatus::Suspended,
-        StandingAnswer::Manual,
-    ),
-    (
-        AUTO_APPROVE,
-        UserType::Sign,
-        PersonaStatus::Active,
-        StandingAnswer::AlwaysApprove,
-    ),
-    (
-        AUTO_REJECT,
-        UserType::Default,
-        PersonaStatus::Active,
-        StandingAnswer::AlwaysReject,
-    ),
-    (
-        NO_ANSWER,
-        UserType::Default,
-        PersonaStatus::Active,
-        StandingAnswer::NeverAnswer,
-    ),
-];
+/// Spreads the catalogue's identity-card serials over the six-digit space. It is odd and not a multiple
+/// of 5, so it is coprime with 1 000 000 and no two catalogue positions ever share a serial.
+const HKID_SERIAL_STRIDE: u64 = 387_403;
+
+/// The date [`profile`] uses: the catalogue's documentation and snapshot date.
+pub fn catalogue_reference_date() -> CivilDate {
+    CivilDate::new(2026, 1, 1).unwrap_or(CivilDate::FIRST)
+}
 
 /// Bytes derived from the pseudonym key for one purpose and one persona. The NUL separators keep
 /// different (purpose, id) pairs from ever hashing the same input.
@@ -150,40 +125,105 @@ fn first_u64(bytes: &[u8; 32]) -> u64 {
     u64::from_be_bytes(word)
 }
 
-/// Every persona of this sandbox, in a stable order.
-pub fn personas(config: &SandboxConfig) -> Vec<Persona> {
+/// The seed of one persona's synthetic data.
+fn identity_seed(config: &SandboxConfig, persona_id: &str) -> IdentitySeed {
+    IdentitySeed::new(derive(config, "identity", persona_id))
+}
+
+/// The scenario's recipe, with the original personas' names resolved the way they always were: one
+/// key-wide seed, offset by the persona's slot, so the cast is easy to tell apart on the phone.
+fn recipe(config: &SandboxConfig, scenario: &Scenario) -> Recipe {
+    let Some(slot) = scenario.legacy_slot else {
+        return scenario.recipe;
+    };
     let name_seed = first_u64(&derive(config, "names", ""));
-    let surname_base = (name_seed % SURNAMES.len() as u64) as usize;
-    let given_base = (name_seed / SURNAMES.len() as u64 % GIVEN_NAMES.len() as u64) as usize;
-    CAST.iter()
-        .enumerate()
-        .map(|(index, (id, user_type, status, answers))| {
-            // Offsetting one seed by the persona's index gives each persona a different surname, so
-            // the cast is easy to tell apart on the virtual phone.
-            let surname = SURNAMES[(surname_base + index) % SURNAMES.len()];
-            let given = GIVEN_NAMES[(given_base + index * 3) % GIVEN_NAMES.len()];
-            let date_offset =
-                first_u64(&derive(config, "last-modified", id)) % PROFILE_DATES_SPAN_MS;
-            Persona {
-                id: (*id).to_owned(),
-                display_name: format!("{surname}, {given}"),
-                user_type: *user_type,
-                status: *status,
-                answers: *answers,
-                // The span is far below i64::MAX, so the conversion cannot fail; 0 is never reached
-                // because the start date is added.
-                last_modified_ms: PROFILE_DATES_START_MS
-                    + i64::try_from(date_offset).unwrap_or_default(),
-            }
-        })
+    let surname_count = LEGACY_SURNAME_COUNT as u64;
+    let given_count = LEGACY_GIVEN_NAMES.len() as u64;
+    let surname_base = (name_seed % surname_count) as usize;
+    let given_base = (name_seed / surname_count % given_count) as usize;
+    Recipe {
+        name: NameStyle::Legacy {
+            surname: (surname_base + slot) % LEGACY_SURNAME_COUNT,
+            given: (given_base + slot * 3) % LEGACY_GIVEN_NAMES.len(),
+        },
+        ..scenario.recipe
+    }
+}
+
+/// The six-digit identity-card serial of the catalogue entry at `index`: a key-wide base plus a
+/// stride, so serials differ between sandboxes and never repeat within one.
+fn hkid_serial(config: &SandboxConfig, index: usize) -> u32 {
+    let base = first_u64(&derive(config, "hkid-serial", "")) % 1_000_000;
+    let serial = (base + index as u64 * HKID_SERIAL_STRIDE) % 1_000_000;
+    // Below 1 000 000, so it always fits.
+    u32::try_from(serial).unwrap_or_default()
+}
+
+fn persona_at(config: &SandboxConfig, scenario: &Scenario) -> Persona {
+    let (name, _) = generator::person_name(
+        &identity_seed(config, scenario.id),
+        &recipe(config, scenario),
+    );
+    let date_offset =
+        first_u64(&derive(config, "last-modified", scenario.id)) % PROFILE_DATES_SPAN_MS;
+    Persona {
+        id: scenario.id.to_owned(),
+        display_name: name.english,
+        user_type: scenario.user_type,
+        status: scenario.status,
+        answers: scenario.answers,
+        // The span is far below i64::MAX, so the conversion cannot fail; 0 is never reached because
+        // the start date is added.
+        last_modified_ms: PROFILE_DATES_START_MS + i64::try_from(date_offset).unwrap_or_default(),
+        scenario: scenario.tests.to_owned(),
+        needs_guardian: scenario.needs_guardian(),
+    }
+}
+
+/// Every persona of this sandbox, in catalogue order.
+pub fn personas(config: &SandboxConfig) -> Vec<Persona> {
+    CATALOGUE
+        .iter()
+        .map(|scenario| persona_at(config, scenario))
         .collect()
 }
 
 /// The persona with this id.
 pub fn find_persona(config: &SandboxConfig, persona_id: &str) -> Option<Persona> {
-    personas(config)
-        .into_iter()
-        .find(|persona| persona.id == persona_id)
+    catalogue::scenario(persona_id).map(|(_, scenario)| persona_at(config, scenario))
+}
+
+/// The persona's full profile on `today` (the sandbox's date, in Hong Kong): every field in its
+/// PROTOCOL §3.1 shape, with the fields its scenario lacks left out. Ages are pinned to `today`, so a
+/// minor is a minor on any date; flows pass
+/// `CivilDate::from_epoch_ms_hong_kong(host.sandbox_now_ms())`.
+pub fn profile_on(
+    config: &SandboxConfig,
+    persona_id: &str,
+    today: CivilDate,
+) -> Option<PersonaProfile> {
+    let (index, scenario) = catalogue::scenario(persona_id)?;
+    Some(generator::generate(
+        &identity_seed(config, persona_id),
+        &recipe(config, scenario),
+        hkid_serial(config, index),
+        today,
+    ))
+}
+
+/// The persona's full profile on the catalogue's reference date ([`catalogue_reference_date`]), for
+/// documentation, previews and snapshots. Flows use [`profile_on`] with the sandbox's date.
+pub fn profile(config: &SandboxConfig, persona_id: &str) -> Option<PersonaProfile> {
+    profile_on(config, persona_id, catalogue_reference_date())
+}
+
+/// The persona's full profile for a flow, or `D20003` (invalid `personaID`) for an unknown persona.
+pub fn require_profile(
+    config: &SandboxConfig,
+    persona_id: &str,
+    today: CivilDate,
+) -> Result<PersonaProfile, ProtocolError> {
+    profile_on(config, persona_id, today).ok_or_else(|| ProtocolError::invalid("personaID"))
 }
 
 /// The persona's `openID` for this sandbox's client, as sent on the wire: URL-encoded
@@ -220,9 +260,11 @@ pub fn open_id_matches(config: &SandboxConfig, persona_id: &str, presented: &str
 /// The persona an openID belongs to, in either form.
 pub fn persona_for_open_id(config: &SandboxConfig, presented: &str) -> Option<Persona> {
     let wanted = normalise_open_id(presented);
-    personas(config)
-        .into_iter()
-        .find(|persona| raw_open_id(config, &persona.id) == wanted)
+    // Only the matching persona's summary is built; the others cost one HMAC each.
+    CATALOGUE
+        .iter()
+        .find(|scenario| raw_open_id(config, scenario.id) == wanted)
+        .map(|scenario| persona_at(config, scenario))
 }
 
 #[cfg(test)]
@@ -231,28 +273,95 @@ mod tests {
     use crate::testkit;
 
     #[test]
-    fn the_cast_has_a_basic_user_a_plus_user_a_suspended_account_and_three_auto_responders() {
+    fn the_cast_starts_with_the_original_six_and_their_account_facts() {
         let cast = personas(&testkit::config());
-        assert_eq!(cast.len(), 6);
-        let answers: Vec<StandingAnswer> = cast.iter().map(|persona| persona.answers).collect();
+        assert_eq!(cast.len(), CATALOGUE.len());
+        let first_six: Vec<(&str, UserType, PersonaStatus, StandingAnswer)> = cast[..6]
+            .iter()
+            .map(|persona| {
+                (
+                    persona.id.as_str(),
+                    persona.user_type,
+                    persona.status,
+                    persona.answers,
+                )
+            })
+            .collect();
         assert_eq!(
-            answers[3..],
+            first_six,
             [
-                StandingAnswer::AlwaysApprove,
-                StandingAnswer::AlwaysReject,
-                StandingAnswer::NeverAnswer
+                (
+                    IAMSMART_USER,
+                    UserType::Default,
+                    PersonaStatus::Active,
+                    StandingAnswer::Manual
+                ),
+                (
+                    IAMSMART_PLUS_USER,
+                    UserType::Sign,
+                    PersonaStatus::Active,
+                    StandingAnswer::Manual
+                ),
+                (
+                    SUSPENDED_USER,
+                    UserType::Default,
+                    PersonaStatus::Suspended,
+                    StandingAnswer::Manual
+                ),
+                (
+                    AUTO_APPROVE,
+                    UserType::Sign,
+                    PersonaStatus::Active,
+                    StandingAnswer::AlwaysApprove
+                ),
+                (
+                    AUTO_REJECT,
+                    UserType::Default,
+                    PersonaStatus::Active,
+                    StandingAnswer::AlwaysReject
+                ),
+                (
+                    NO_ANSWER,
+                    UserType::Default,
+                    PersonaStatus::Active,
+                    StandingAnswer::NeverAnswer
+                ),
             ]
         );
-        let basic = find_persona(&testkit::config(), IAMSMART_USER).expect("basic");
-        assert_eq!(
-            (basic.user_type, basic.status),
-            (UserType::Default, PersonaStatus::Active)
-        );
-        let plus = find_persona(&testkit::config(), IAMSMART_PLUS_USER).expect("plus");
-        assert_eq!(plus.user_type, UserType::Sign);
-        let suspended = find_persona(&testkit::config(), SUSPENDED_USER).expect("suspended");
-        assert_eq!(suspended.status, PersonaStatus::Suspended);
         assert_eq!(find_persona(&testkit::config(), "nobody"), None);
+        assert_eq!(
+            find_persona(&testkit::config(), "minor-aged-11").map(|persona| persona.needs_guardian),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn the_original_six_keep_their_names_and_profile_dates() {
+        // Computed with the derivation the six had before the catalogue (python3, hmac over
+        // b"names\0" and b"last-modified\0" + id with the fixture key), so nothing a relying party
+        // saw for them has changed.
+        let expected = [
+            (IAMSMART_USER, "LAU, Mei Ling", 1_660_652_874_419),
+            (IAMSMART_PLUS_USER, "NG, Tai Man", 1_668_685_671_223),
+            (SUSPENDED_USER, "HO, Wing Yee", 1_629_467_457_666),
+            (AUTO_APPROVE, "LAM, Ho Yin", 1_633_607_290_876),
+            (AUTO_REJECT, "CHAN, Siu Ming", 1_651_992_748_660),
+            (NO_ANSWER, "WONG, Chi Keung", 1_635_183_860_598),
+        ];
+        let config = testkit::config();
+        for (id, name, last_modified_ms) in expected {
+            let persona = find_persona(&config, id).expect("an original persona");
+            assert_eq!(
+                (persona.display_name.as_str(), persona.last_modified_ms),
+                (name, last_modified_ms)
+            );
+            let profile = profile(&config, id).expect("a profile");
+            assert_eq!(
+                profile.english_name(),
+                Some(name),
+                "the profile agrees with the phone"
+            );
+        }
     }
 
     #[test]
@@ -265,12 +374,125 @@ mod tests {
         for persona in personas(&config) {
             assert!(persona.last_modified_ms >= PROFILE_DATES_START_MS);
             assert!(persona.display_name.contains(", "));
+            assert!(!persona.scenario.is_empty());
         }
-        let names: std::collections::BTreeSet<String> = personas(&config)
-            .into_iter()
-            .map(|persona| persona.display_name)
+        let names: std::collections::BTreeSet<String> = personas(&config)[..6]
+            .iter()
+            .map(|persona| persona.display_name.clone())
             .collect();
-        assert_eq!(names.len(), 6);
+        assert_eq!(names.len(), 6, "the original six are easy to tell apart");
+    }
+
+    #[test]
+    fn profiles_are_deterministic_per_key_and_date_and_differ_between_keys() {
+        let config = testkit::config();
+        let mut other = testkit::config();
+        other.pseudonym_key = "another-key".into();
+        let today = CivilDate::new(2026, 7, 1).expect("a real date");
+        for scenario in &CATALOGUE {
+            let once = profile_on(&config, scenario.id, today);
+            assert!(once.is_some(), "{}", scenario.id);
+            assert_eq!(
+                once,
+                profile_on(&config, scenario.id, today),
+                "{}",
+                scenario.id
+            );
+            assert_ne!(
+                once,
+                profile_on(&other, scenario.id, today),
+                "{}",
+                scenario.id
+            );
+        }
+        assert_eq!(profile(&config, "nobody"), None);
+        assert!(require_profile(&config, "nobody", today).is_err());
+    }
+
+    #[test]
+    fn every_profile_validates_and_no_two_share_an_identity_number() {
+        for key in ["test-pseudonym-key", "another-key", "k"] {
+            let mut config = testkit::config();
+            config.pseudonym_key = key.into();
+            let mut numbers = std::collections::BTreeSet::new();
+            for scenario in &CATALOGUE {
+                let profile = profile(&config, scenario.id).expect("a profile");
+                assert_eq!(
+                    crate::identity::validate_profile(&profile),
+                    Ok(()),
+                    "{} with key {key}",
+                    scenario.id
+                );
+                let number = profile.id_no.expect("every persona has an idNo");
+                assert!(
+                    numbers.insert(
+                        number.identification[number.identification.len() - 6..].to_owned()
+                    )
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn scenario_facts_show_in_the_profiles() {
+        let config = testkit::config();
+        let today = catalogue_reference_date();
+        let get = |id: &str| profile(&config, id).expect("a profile");
+        for scenario in CATALOGUE
+            .iter()
+            .filter(|scenario| scenario.needs_guardian())
+        {
+            let age = get(scenario.id).age_on(today).expect("an age");
+            assert!((11..=17).contains(&age), "{} is {age}", scenario.id);
+        }
+        assert!(get("elderly-user").age_on(today).expect("an age") >= 70);
+        assert!(get("no-chinese-name").ch_name.is_none());
+        assert!(get("no-chinese-name").ch_name_verified.is_none());
+        assert_eq!(
+            get("hkid-check-digit-a").id_no.expect("id").check_digit,
+            "A"
+        );
+        assert_eq!(
+            get("hkid-check-digit-zero").id_no.expect("id").check_digit,
+            "0"
+        );
+        assert_eq!(
+            get("hkid-two-letter-prefix")
+                .id_no
+                .expect("id")
+                .identification
+                .len(),
+            8
+        );
+        assert_eq!(
+            get("gba-shenzhen-resident")
+                .mobile_number
+                .expect("mobile")
+                .country_code,
+            "86"
+        );
+        assert_eq!(get("no-e-me-data").eme_fields(), serde_json::json!({}));
+        for field in crate::identity::EmeField::ALL {
+            let id = format!("missing-{}", kebab(field.as_str()));
+            let profile = get(&id);
+            for other in crate::identity::EmeField::ALL {
+                assert_eq!(profile.has(other), other != field, "{id} / {other:?}");
+            }
+        }
+    }
+
+    /// `homeTelNumber` → `home-tel-number`.
+    fn kebab(camel: &str) -> String {
+        let mut out = String::new();
+        for c in camel.chars() {
+            if c.is_ascii_uppercase() {
+                out.push('-');
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.push(c);
+            }
+        }
+        out
     }
 
     #[test]

@@ -245,5 +245,6 @@ fn the_flow_works_across_the_json_boundary_the_guest_uses() {
     let Outcome::Personas(cast) = serde_json::from_str(&answer).expect("an outcome") else {
         panic!("expected personas: {answer}");
     };
-    assert_eq!(cast.len(), 6);
+    assert_eq!(cast.len(), persona::CATALOGUE.len());
+    assert_eq!(cast[0].id, persona::IAMSMART_USER);
 }

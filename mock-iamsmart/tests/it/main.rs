@@ -5,4 +5,5 @@
 //! These tests must stay deterministic (seeded `MemoryHost`, fixed keys) and must never reach the
 //! network or the real clock.
 
+mod catalogue;
 mod login_flow;
