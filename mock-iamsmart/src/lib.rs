@@ -1,6 +1,6 @@
 //! The iAM Smart relying-party protocol as pure logic: the signed envelope, content encryption, the
-//! login state machine, tokens, personas and D-codes of a faithful mock of Hong Kong's iAM Smart
-//! (see `PROTOCOL.md` in the shared documents).
+//! login state machine, tokens, personas with their synthetic identities, and D-codes of a faithful
+//! mock of Hong Kong's iAM Smart (see `PROTOCOL.md` in the shared documents).
 //!
 //! Architecture invariants:
 //! - No I/O, no ambient clock, no ambient randomness: time, randomness and storage arrive only through
@@ -39,6 +39,7 @@ pub use codes::{DCode, ProtocolError};
 pub use config::{ProtocolMode, SandboxConfig, Secret};
 pub use envelope::ResponseEnvelope;
 pub use host::{Host, LogLevel};
+pub use identity::{FieldError, PersonaProfile, validate_profile};
 pub use login::{GetQrParams, Lang, LoginStarted, TicketState, TicketStatus};
 pub use memory_host::MemoryHost;
 pub use persona::{Persona, PersonaStatus, StandingAnswer, UserType};

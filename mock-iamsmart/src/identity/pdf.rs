@@ -182,7 +182,10 @@ pub fn check_structure(pdf: &[u8]) -> Result<(), PdfStructureError> {
     let (Some(Ok(first)), Some(Ok(count))) = (numbers.next(), numbers.next()) else {
         return Err(PdfStructureError::MalformedCrossReference);
     };
-    for object in first..first + count {
+    let end = first
+        .checked_add(count)
+        .ok_or(PdfStructureError::MalformedCrossReference)?;
+    for object in first..end {
         let entry = lines
             .next()
             .ok_or(PdfStructureError::MalformedCrossReference)?;
@@ -325,6 +328,14 @@ mod tests {
         assert_eq!(
             check_structure(b"%PDF-1.7\nstartxref\n999999\n%%EOF"),
             Err(PdfStructureError::NoCrossReference)
+        );
+        let huge = format!(
+            "%PDF-1.4\nxref\n1 {}\ntrailer\nstartxref\n9\n%%EOF",
+            usize::MAX
+        );
+        assert_eq!(
+            check_structure(huge.as_bytes()),
+            Err(PdfStructureError::MalformedCrossReference)
         );
     }
 

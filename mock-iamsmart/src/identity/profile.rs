@@ -519,6 +519,39 @@ mod tests {
     }
 
     #[test]
+    fn odd_values_in_any_field_are_reported_never_panicked_on() {
+        let odd = [
+            serde_json::json!(null),
+            serde_json::json!(12),
+            serde_json::json!("x"),
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!({"Identification": "Ａ１２３４５６", "CheckDigit": "３"}),
+            serde_json::json!({"CountryCode": "852", "SubscriberNumber": "ab陳def"}),
+            serde_json::json!({"EngPremisesAddress": {"Region": 1}}),
+            serde_json::json!({"PostBoxAddress": {"EngPostBox": {}, "ChiPostBox": {}}}),
+            serde_json::json!({"docFile": "", "docHash": "", "billDate": "00000000"}),
+            serde_json::json!("陳".repeat(400)),
+        ];
+        let names = ProfileField::ALL
+            .iter()
+            .map(|field| field.as_str())
+            .chain(EmeField::ALL.iter().map(|field| field.as_str()));
+        for name in names {
+            for value in &odd {
+                let mut object = Map::new();
+                object.insert(name.to_owned(), value.clone());
+                if let Err(errors) = PersonaProfile::from_json_value(Value::Object(object)) {
+                    assert!(
+                        errors.iter().all(|error| error.field.starts_with(name)),
+                        "{name}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn removing_a_field_leaves_the_others() {
         let mut profile = sample();
         assert!(profile.has(EmeField::MobileNumber));

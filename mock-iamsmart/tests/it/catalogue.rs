@@ -3,8 +3,8 @@
 //! and import, and `PERSONAS.md` matches the code.
 //!
 //! Snapshots are rewritten only when `UPDATE_SNAPSHOTS=1` is set; otherwise a difference fails with the
-//! first differing line. The fixture key is fixed and synthetic; nothing here is printed except on a
-//! failing assertion.
+//! first differing line. The fixture key is fixed and synthetic. These tests must never reach the
+//! network or print identity data except in a failing assertion.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
