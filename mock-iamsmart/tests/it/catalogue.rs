@@ -70,6 +70,25 @@ fn check_snapshot(path: &Path, actual: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// `value` with every object's keys in sorted order, so the snapshot's text does not depend on whether
+/// some other crate in a build turns on serde_json's `preserve_order`.
+fn canonical(value: Value) -> Value {
+    match value {
+        Value::Object(object) => {
+            let mut entries: Vec<(String, Value)> = object.into_iter().collect();
+            entries.sort_by(|(a, _), (b, _)| a.cmp(b));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(key, value)| (key, canonical(value)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(canonical).collect()),
+        other => other,
+    }
+}
+
 /// Every persona with its account facts and both field groups, in catalogue order.
 fn catalogue_json(config: &SandboxConfig, today: CivilDate) -> Value {
     let mut entries = Vec::new();
@@ -91,7 +110,10 @@ fn catalogue_json(config: &SandboxConfig, today: CivilDate) -> Value {
 
 #[test]
 fn every_persona_serialises_to_the_committed_snapshot() -> Result<(), String> {
-    let value = catalogue_json(&config(SNAPSHOT_PSEUDONYM_KEY), snapshot_date());
+    let value = canonical(catalogue_json(
+        &config(SNAPSHOT_PSEUDONYM_KEY),
+        snapshot_date(),
+    ));
     let text = serde_json::to_string_pretty(&value).map_err(|error| error.to_string())? + "\n";
     check_snapshot(&crate_dir().join("tests/snapshots/catalogue.json"), &text)
 }
