@@ -85,7 +85,14 @@ pub struct Workspace {
 
 impl Workspace {
     fn locate() -> anyhow::Result<Workspace> {
-        let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        // `cargo run` sets CARGO_MANIFEST_DIR for the running binary, so the checkout being tested is the one
+        // `cargo xtask` was started in. The compile-time value is only a fallback: cargo does not rebuild xtask
+        // when the same target directory serves a clone at another path (as CI's shared directory does), so a
+        // baked-in path would silently test an older checkout.
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
         let root = manifest_dir
             .parent()
             .context("xtask must live one level below the workspace root")?
