@@ -109,17 +109,17 @@ async fn navigation_links_work_in_the_browser_without_reloading() -> anyhow::Res
         .execute("window.__sameDocument = 'yes'; return true;", vec![])
         .await?;
     client
-        .find(Locator::Css(".site-nav a[href='/sign-in']"))
+        .find(Locator::Css(".site-nav a[href='/guides']"))
         .await?
         .click()
         .await?;
     browser
         .wait_until(
-            "the sign-in placeholder",
+            "the guides placeholder",
             "return document.querySelector('[data-coming-soon]') !== null;",
         )
         .await?;
-    assert_eq!(client.current_url().await?.as_str(), portal.url("/sign-in"));
+    assert_eq!(client.current_url().await?.as_str(), portal.url("/guides"));
     assert_eq!(
         client
             .execute("return window.__sameDocument;", vec![])

@@ -3,6 +3,7 @@
 //! Server-only code sits behind the `ssr` feature and browser-only code behind `hydrate`; this crate must never
 //! depend on Wasmtime, sqlx or tokio, because it is compiled into the browser bundle.
 
+pub mod console;
 pub mod i18n;
 mod lang;
 mod pages;
@@ -14,6 +15,7 @@ use leptos_router::{
     path,
 };
 
+use console::{ConsolePage, CsrfToken, SignInPage, SignUpPage};
 pub use lang::{LANG_COOKIE, UiLang};
 use pages::{ComingSoon, ComingSoonPage, Landing, NotFound};
 
@@ -26,6 +28,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     use leptos_meta::MetaTags;
     set_content_security_policy();
     let lang = lang::initial_lang();
+    let csrf = console::page_csrf_token();
+    provide_context(CsrfToken(csrf.clone()));
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag()>
@@ -33,6 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
+                <meta name="csrf-token" content=csrf />
                 <link rel="stylesheet" href="/pkg/portal.css" />
                 <link rel="icon" href="/pkg/favicon.svg" type="image/svg+xml" />
                 <HydrationScripts options />
@@ -70,6 +75,8 @@ fn set_content_security_policy() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "hydrate")]
+    provide_context(CsrfToken(csrf_from_document()));
     let ui_lang = UiLang::new(lang::initial_lang());
     provide_context(ui_lang);
     let text = move || ui_lang.get().text();
@@ -90,6 +97,7 @@ pub fn App() -> impl IntoView {
                 <nav class="site-nav" aria-label="Main">
                     <A href="/">{move || text().nav_home}</A>
                     <A href="/guides">{move || text().nav_guides}</A>
+                    <A href="/console">{move || text().console.nav_console}</A>
                     <A href="/sign-in">{move || text().nav_sign_in}</A>
                     <A href="/sign-up" attr:class="nav-cta">
                         {move || text().nav_sign_up}
@@ -104,14 +112,9 @@ pub fn App() -> impl IntoView {
                         path=path!("/guides")
                         view=|| view! { <ComingSoon page=ComingSoonPage::Guides /> }
                     />
-                    <Route
-                        path=path!("/sign-in")
-                        view=|| view! { <ComingSoon page=ComingSoonPage::SignIn /> }
-                    />
-                    <Route
-                        path=path!("/sign-up")
-                        view=|| view! { <ComingSoon page=ComingSoonPage::SignUp /> }
-                    />
+                    <Route path=path!("/sign-in") view=SignInPage />
+                    <Route path=path!("/sign-up") view=SignUpPage />
+                    <Route path=path!("/console") view=ConsolePage />
                 </Routes>
             </main>
             <footer class="site-footer">
@@ -119,6 +122,22 @@ pub fn App() -> impl IntoView {
             </footer>
         </Router>
     }
+}
+
+/// The CSRF token the server wrote into `<meta name="csrf-token">`, so hydrated forms carry the same value the
+/// server rendered.
+#[cfg(feature = "hydrate")]
+fn csrf_from_document() -> String {
+    web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| {
+            document
+                .query_selector("meta[name='csrf-token']")
+                .ok()
+                .flatten()
+        })
+        .and_then(|meta| meta.get_attribute("content"))
+        .unwrap_or_default()
 }
 
 /// Links to each language. Without JavaScript they reload the page with `?lang=`; once hydrated they switch the

@@ -88,8 +88,6 @@ pub fn Landing() -> impl IntoView {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum ComingSoonPage {
     Guides,
-    SignIn,
-    SignUp,
 }
 
 /// A page that says plainly it is not available yet, so nobody mistakes a placeholder for a broken feature.
@@ -99,8 +97,6 @@ pub fn ComingSoon(page: ComingSoonPage) -> impl IntoView {
     let text = move || ui_lang.get().text();
     let title = move || match page {
         ComingSoonPage::Guides => text().guides_title,
-        ComingSoonPage::SignIn => text().sign_in_title,
-        ComingSoonPage::SignUp => text().sign_up_title,
     };
     view! {
         <section class="coming-soon" data-coming-soon="true">

@@ -4,10 +4,13 @@
 //! Only the binary reads the environment; everything here takes a `PortalConfig`. Nothing here may log request
 //! bodies, cookies, query strings or database URLs with passwords.
 
+mod accounts;
 mod api;
 mod broker;
+mod console_backend;
 pub mod db;
 pub mod demo;
+mod orgs;
 mod page;
 mod phone;
 mod security;
@@ -202,6 +205,18 @@ pub fn app(
             HeaderValue::from_static("no-cache"),
         ));
 
+    let console = console_backend::context(console_backend::PortalConsole {
+        accounts: accounts::Accounts::new(database.pool().clone()),
+        orgs: orgs::Orgs::new(
+            database.pool().clone(),
+            runtime.clone(),
+            config.public_base_url.clone(),
+        ),
+        secure_cookies: config
+            .public_base_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://")),
+    });
     let health_database = database;
     let login_pages = Router::new()
         .route("/api/v1/auth/getQR", any(broker::get_qr))
@@ -254,10 +269,15 @@ pub fn app(
             .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES)),
         )
         .nest("/pkg", static_files)
-        .leptos_routes(&leptos_options, routes, {
-            let options = leptos_options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &leptos_options,
+            routes,
+            move || leptos::prelude::provide_context(console.clone()),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
         .merge(login_pages);

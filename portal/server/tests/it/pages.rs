@@ -114,7 +114,14 @@ async fn pages_not_built_yet_say_so_clearly() -> anyhow::Result<()> {
     let Some(portal) = spawn_portal(TestEngine::Sqlite).await? else {
         anyhow::bail!("SQLite is always available");
     };
-    for path in ["/sign-in", "/sign-up", "/guides"] {
+    for (path, form) in [("/sign-in", "sign-in-form"), ("/sign-up", "sign-up-form")] {
+        let response = get(&portal.url(path), &[]).await?;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let body = response.text().await?;
+        assert!(body.contains(&format!("id=\"{form}\"")), "{path}");
+        assert!(!body.contains("data-coming-soon"), "{path}");
+    }
+    for path in ["/guides"] {
         let response = get(&portal.url(path), &[]).await?;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         let body = response.text().await?;

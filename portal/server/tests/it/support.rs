@@ -18,6 +18,8 @@ use sqlx::{AnyConnection, AssertSqlSafe, ConnectOptions, Executor, any::AnyConne
 /// A running portal and what it needs to stay alive.
 pub struct TestPortal {
     pub base_url: String,
+    /// The test's own database, for tests that check what is stored.
+    pub database_url: String,
     pub runtime: sandbox_runtime::Runtime,
     _site: TempDir,
     _database: TestDatabase,
@@ -74,6 +76,7 @@ pub async fn spawn_portal(engine: TestEngine) -> anyhow::Result<Option<TestPorta
         let _ = stopped.await;
     }));
     Ok(Some(TestPortal {
+        database_url: database.url.clone(),
         base_url,
         runtime,
         _site: site,

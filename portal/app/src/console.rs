@@ -1,0 +1,611 @@
+//! The developer console: sign-up, sign-in, organisations and self-service sandboxes, as Leptos pages whose forms
+//! call server functions (they work before hydration too, as plain form posts).
+//!
+//! The server functions only check the request (CSRF token, session cookie) and hand over to a
+//! [`backend::ConsoleBackend`] that the server provides as context; this crate never touches the database, so it
+//! stays free of sqlx and tokio for the browser build. Every state-changing server function takes the CSRF token
+//! (double-submit: the form field must equal the `portal_csrf` cookie, compared in constant time) and every
+//! backend call checks the caller's role. Nothing here logs, and no secret is kept in the page after it is shown.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+use crate::lang::UiLang;
+
+/// The cookie that carries the session token (HttpOnly, SameSite=Lax).
+pub const SESSION_COOKIE: &str = "portal_session";
+/// The cookie the CSRF token is compared against (HttpOnly, SameSite=Strict).
+pub const CSRF_COOKIE: &str = "portal_csrf";
+/// Where the console's server functions are served.
+pub const SERVER_FN_PREFIX: &str = "/_console";
+
+/// The signed-in person's console: who they are, their organisations and each one's sandboxes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleOverview {
+    pub display_name: String,
+    pub orgs: Vec<OrgView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgView {
+    pub org_id: String,
+    pub name: String,
+    /// `creator`, `approver`.
+    pub roles: Vec<String>,
+    pub sandboxes: Vec<SandboxView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SandboxView {
+    pub sandbox_id: String,
+    pub name: String,
+    pub client_id: String,
+}
+
+/// A sandbox just created, with the credentials shown this once.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewSandboxView {
+    pub sandbox: SandboxView,
+    pub client_secret: String,
+    pub rp_private_key_pem: String,
+}
+
+impl std::fmt::Debug for NewSandboxView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSandboxView")
+            .field("sandbox", &self.sandbox)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The CSRF token of this page, rendered into every form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsrfToken(pub String);
+
+fn csrf_value() -> String {
+    use_context::<CsrfToken>()
+        .map(|token| token.0)
+        .unwrap_or_default()
+}
+
+/// What the server plugs in behind the console's server functions.
+#[cfg(feature = "ssr")]
+pub mod backend {
+    use std::{future::Future, pin::Pin, sync::Arc};
+
+    use super::{ConsoleOverview, NewSandboxView};
+
+    pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+    /// A refusal the visitor can act on: the HTTP status the server function answers with and a message fit to
+    /// show. Server functions never answer 500 for these.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct ConsoleError {
+        pub status: u16,
+        pub message: String,
+    }
+
+    impl ConsoleError {
+        pub fn new(status: u16, message: impl Into<String>) -> ConsoleError {
+            ConsoleError {
+                status,
+                message: message.into(),
+            }
+        }
+    }
+
+    /// Accounts, organisations and sandboxes. Errors are messages fit to show the visitor; every method that
+    /// takes a session checks it, and every organisation or sandbox method checks the caller's role.
+    pub trait ConsoleBackend: Send + Sync {
+        /// Creates an account and returns a new session token.
+        fn sign_up(
+            &self,
+            email: String,
+            display_name: String,
+            password: String,
+        ) -> BoxFuture<'_, Result<String, ConsoleError>>;
+        /// Checks credentials (rate-limited) and returns a new session token.
+        fn sign_in(
+            &self,
+            email: String,
+            password: String,
+        ) -> BoxFuture<'_, Result<String, ConsoleError>>;
+        fn sign_out(&self, session: String) -> BoxFuture<'_, ()>;
+        /// `None` when the session is not live.
+        fn overview(
+            &self,
+            session: String,
+        ) -> BoxFuture<'_, Result<Option<ConsoleOverview>, ConsoleError>>;
+        fn create_org(
+            &self,
+            session: String,
+            name: String,
+        ) -> BoxFuture<'_, Result<(), ConsoleError>>;
+        fn create_sandbox(
+            &self,
+            session: String,
+            org_id: String,
+            name: String,
+        ) -> BoxFuture<'_, Result<NewSandboxView, ConsoleError>>;
+        fn reset_sandbox(
+            &self,
+            session: String,
+            sandbox_id: String,
+        ) -> BoxFuture<'_, Result<(), ConsoleError>>;
+        fn delete_sandbox(
+            &self,
+            session: String,
+            sandbox_id: String,
+        ) -> BoxFuture<'_, Result<(), ConsoleError>>;
+        /// A fresh random CSRF token.
+        fn new_csrf_token(&self) -> String;
+        /// Whether cookies must be `Secure` (the portal is served over HTTPS).
+        fn secure_cookies(&self) -> bool;
+    }
+
+    /// The backend as Leptos context.
+    #[derive(Clone)]
+    pub struct Backend(pub Arc<dyn ConsoleBackend>);
+}
+
+#[cfg(feature = "ssr")]
+mod request {
+    use http::{HeaderValue, header};
+    use leptos::prelude::*;
+
+    use super::backend::Backend;
+
+    /// A cookie of the request being served.
+    pub fn cookie(name: &str) -> Option<String> {
+        let parts = use_context::<http::request::Parts>()?;
+        parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(cookie_name, _)| *cookie_name == name)
+            .map(|(_, value)| value.to_owned())
+    }
+
+    pub fn backend() -> Result<Backend, ServerFnError> {
+        use_context::<Backend>().ok_or_else(|| ServerFnError::new("the console is not available"))
+    }
+
+    /// Refuses a state-changing call whose form token does not match the CSRF cookie.
+    pub fn check_csrf(form_token: &str) -> Result<(), ServerFnError> {
+        let cookie = cookie(super::CSRF_COOKIE).unwrap_or_default();
+        let equal = !cookie.is_empty()
+            && cookie.len() == form_token.len()
+            && cookie
+                .bytes()
+                .zip(form_token.bytes())
+                .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+                == 0;
+        if equal {
+            Ok(())
+        } else {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::FORBIDDEN);
+            }
+            Err(ServerFnError::new(
+                "this form has expired; reload the page and try again",
+            ))
+        }
+    }
+
+    /// Answers with the refusal's status and message.
+    pub fn refuse(error: super::backend::ConsoleError) -> ServerFnError {
+        if let (Some(response), Ok(status)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(error.status),
+        ) {
+            response.set_status(status);
+        }
+        ServerFnError::new(error.message)
+    }
+
+    pub fn session() -> Option<String> {
+        cookie(super::SESSION_COOKIE).filter(|token| !token.is_empty())
+    }
+
+    pub fn set_cookie(value: String) {
+        if let (Some(response), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            HeaderValue::from_str(&value),
+        ) {
+            response.append_header(header::SET_COOKIE, value);
+        }
+    }
+
+    /// Sets (or, with `None`, clears) the session cookie.
+    pub fn set_session_cookie(token: Option<&str>, secure: bool) {
+        let secure = if secure { "; Secure" } else { "" };
+        let cookie = match token {
+            Some(token) => format!(
+                "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200{secure}",
+                super::SESSION_COOKIE
+            ),
+            None => format!(
+                "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+                super::SESSION_COOKIE
+            ),
+        };
+        set_cookie(cookie);
+    }
+
+    /// The page's CSRF token: the request's cookie, or a new one that this response sets.
+    pub fn csrf_token_for_page() -> String {
+        if let Some(token) = cookie(super::CSRF_COOKIE).filter(|token| !token.is_empty()) {
+            return token;
+        }
+        let Some(Backend(backend)) = use_context::<Backend>() else {
+            return String::new();
+        };
+        let token = backend.new_csrf_token();
+        let secure = if backend.secure_cookies() {
+            "; Secure"
+        } else {
+            ""
+        };
+        set_cookie(format!(
+            "{}={token}; Path=/; HttpOnly; SameSite=Strict{secure}",
+            super::CSRF_COOKIE
+        ));
+        token
+    }
+}
+
+/// The CSRF token for the page being rendered on the server (the shell puts it in a `<meta>` for hydration).
+#[cfg(feature = "ssr")]
+pub fn page_csrf_token() -> String {
+    request::csrf_token_for_page()
+}
+
+#[server(prefix = "/_console", endpoint = "sign_up")]
+pub async fn sign_up(
+    csrf: String,
+    email: String,
+    display_name: String,
+    password: String,
+) -> Result<(), ServerFnError> {
+    request::check_csrf(&csrf)?;
+    let backend::Backend(backend) = request::backend()?;
+    let token = backend
+        .sign_up(email, display_name, password)
+        .await
+        .map_err(request::refuse)?;
+    request::set_session_cookie(Some(&token), backend.secure_cookies());
+    leptos_axum::redirect("/console");
+    Ok(())
+}
+
+#[server(prefix = "/_console", endpoint = "sign_in")]
+pub async fn sign_in(csrf: String, email: String, password: String) -> Result<(), ServerFnError> {
+    request::check_csrf(&csrf)?;
+    let backend::Backend(backend) = request::backend()?;
+    if let Some(old) = request::session() {
+        // A session that existed before sign-in is ended, never promoted.
+        backend.sign_out(old).await;
+    }
+    let token = backend
+        .sign_in(email, password)
+        .await
+        .map_err(request::refuse)?;
+    request::set_session_cookie(Some(&token), backend.secure_cookies());
+    leptos_axum::redirect("/console");
+    Ok(())
+}
+
+#[server(prefix = "/_console", endpoint = "sign_out")]
+pub async fn sign_out(csrf: String) -> Result<(), ServerFnError> {
+    request::check_csrf(&csrf)?;
+    let backend::Backend(backend) = request::backend()?;
+    if let Some(session) = request::session() {
+        backend.sign_out(session).await;
+    }
+    request::set_session_cookie(None, backend.secure_cookies());
+    leptos_axum::redirect("/sign-in");
+    Ok(())
+}
+
+#[server(prefix = "/_console", endpoint = "load_console")]
+pub async fn load_console() -> Result<Option<ConsoleOverview>, ServerFnError> {
+    let backend::Backend(backend) = request::backend()?;
+    let Some(session) = request::session() else {
+        return Ok(None);
+    };
+    backend.overview(session).await.map_err(request::refuse)
+}
+
+#[cfg(feature = "ssr")]
+fn signed_in_session() -> Result<String, ServerFnError> {
+    request::session()
+        .ok_or_else(|| request::refuse(backend::ConsoleError::new(401, "sign in first")))
+}
+
+#[server(prefix = "/_console", endpoint = "create_org")]
+pub async fn create_org(csrf: String, name: String) -> Result<(), ServerFnError> {
+    request::check_csrf(&csrf)?;
+    let backend::Backend(backend) = request::backend()?;
+    backend
+        .create_org(signed_in_session()?, name)
+        .await
+        .map_err(request::refuse)
+}
+
+#[server(prefix = "/_console", endpoint = "create_sandbox")]
+pub async fn create_sandbox(
+    csrf: String,
+    org_id: String,
+    name: String,
+) -> Result<NewSandboxView, ServerFnError> {
+    request::check_csrf(&csrf)?;
+    let backend::Backend(backend) = request::backend()?;
+    backend
+        .create_sandbox(signed_in_session()?, org_id, name)
+        .await
+        .map_err(request::refuse)
+}
+
+#[server(prefix = "/_console", endpoint = "reset_sandbox")]
+pub async fn reset_sandbox(csrf: String, sandbox_id: String) -> Result<(), ServerFnError> {
+    request::check_csrf(&csrf)?;
+    let backend::Backend(backend) = request::backend()?;
+    backend
+        .reset_sandbox(signed_in_session()?, sandbox_id)
+        .await
+        .map_err(request::refuse)
+}
+
+#[server(prefix = "/_console", endpoint = "delete_sandbox")]
+pub async fn delete_sandbox(csrf: String, sandbox_id: String) -> Result<(), ServerFnError> {
+    request::check_csrf(&csrf)?;
+    let backend::Backend(backend) = request::backend()?;
+    backend
+        .delete_sandbox(signed_in_session()?, sandbox_id)
+        .await
+        .map_err(request::refuse)
+}
+
+/// The visitor-facing text of a server function error.
+fn error_text(error: &ServerFnError) -> String {
+    match error {
+        ServerFnError::ServerError(message) => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn action_error<T, S>(value: S) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, ServerFnError>>> + Send + Sync + 'static,
+{
+    move || {
+        value.get().and_then(Result::err).map(|error| {
+            view! {
+                <p class="form-error" role="alert">
+                    {error_text(&error)}
+                </p>
+            }
+        })
+    }
+}
+
+#[component]
+fn CsrfField() -> impl IntoView {
+    view! { <input type="hidden" name="csrf" value=csrf_value() /> }
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let ui_lang = expect_context::<UiLang>();
+    let text = move || &ui_lang.get().text().console;
+    let action = ServerAction::<SignUp>::new();
+    view! {
+        <section class="auth">
+            <h1>{move || ui_lang.get().text().sign_up_title}</h1>
+            <p class="notice" role="note">{move || text().synthetic_only}</p>
+            <ActionForm action=action attr:id="sign-up-form">
+                <CsrfField />
+                <label>{move || text().display_name}<input name="display_name" required autocomplete="name" /></label>
+                <label>{move || text().email}<input name="email" type="email" required autocomplete="email" /></label>
+                <label>
+                    {move || text().password}
+                    <input name="password" type="password" required minlength="10" autocomplete="new-password" />
+                    <small>{move || text().password_hint}</small>
+                </label>
+                <button type="submit" class="button primary">{move || text().sign_up_button}</button>
+            </ActionForm>
+            {action_error(action.value())}
+            <p><A href="/sign-in">{move || text().have_account}</A></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let ui_lang = expect_context::<UiLang>();
+    let text = move || &ui_lang.get().text().console;
+    let action = ServerAction::<SignIn>::new();
+    view! {
+        <section class="auth">
+            <h1>{move || ui_lang.get().text().sign_in_title}</h1>
+            <ActionForm action=action attr:id="sign-in-form">
+                <CsrfField />
+                <label>{move || text().email}<input name="email" type="email" required autocomplete="email" /></label>
+                <label>{move || text().password}<input name="password" type="password" required autocomplete="current-password" /></label>
+                <button type="submit" class="button primary">{move || text().sign_in_button}</button>
+            </ActionForm>
+            {action_error(action.value())}
+            <p><A href="/sign-up">{move || text().no_account}</A></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn ConsolePage() -> impl IntoView {
+    let ui_lang = expect_context::<UiLang>();
+    let text = move || &ui_lang.get().text().console;
+    let create_org_action = ServerAction::<CreateOrg>::new();
+    let create_sandbox_action = ServerAction::<CreateSandbox>::new();
+    let reset_action = ServerAction::<ResetSandbox>::new();
+    let delete_action = ServerAction::<DeleteSandbox>::new();
+    let sign_out_action = ServerAction::<SignOut>::new();
+    let overview = Resource::new(
+        move || {
+            (
+                create_org_action.version().get(),
+                create_sandbox_action.version().get(),
+                delete_action.version().get(),
+            )
+        },
+        |_| load_console(),
+    );
+    let new_sandbox = move || {
+        create_sandbox_action
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|created| {
+                view! {
+                    <section class="card new-sandbox" id="new-sandbox" data-sandbox-id=created.sandbox.sandbox_id.clone()>
+                        <h3>{created.sandbox.name.clone()}</h3>
+                        <p class="notice" role="note">{move || text().shown_once}</p>
+                        <dl>
+                            <dt>{move || text().client_id}</dt>
+                            <dd><code id="new-client-id">{created.sandbox.client_id.clone()}</code></dd>
+                            <dt>{move || text().client_secret}</dt>
+                            <dd><code id="new-client-secret">{created.client_secret.clone()}</code></dd>
+                            <dt>{move || text().rp_private_key}</dt>
+                            <dd><pre id="new-private-key">{created.rp_private_key_pem.clone()}</pre></dd>
+                        </dl>
+                    </section>
+                }
+            })
+    };
+    let org_card = move |org: OrgView| {
+        let is_creator = org.roles.iter().any(|role| role == "creator");
+        let roles = org
+            .roles
+            .iter()
+            .map(|role| match role.as_str() {
+                "creator" => text().role_creator,
+                "approver" => text().role_approver,
+                _ => "",
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let org_id = org.org_id.clone();
+        view! {
+            <article class="card org" data-org-id=org.org_id.clone()>
+                <h3>{org.name.clone()}</h3>
+                <p class="muted">{move || text().your_roles} ": " {roles}</p>
+                <h4>{move || text().sandboxes}</h4>
+                {if org.sandboxes.is_empty() {
+                    view! { <p class="muted">{move || text().no_sandboxes}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="sandbox-list">
+                            {org
+                                .sandboxes
+                                .into_iter()
+                                .map(|sandbox| {
+                                    let phone = format!("/phone/{}", sandbox.client_id);
+                                    let sandbox_id = sandbox.sandbox_id.clone();
+                                    let delete_id = sandbox.sandbox_id.clone();
+                                    view! {
+                                        <li class="sandbox" data-sandbox-id=sandbox.sandbox_id.clone()>
+                                            <strong>{sandbox.name.clone()}</strong>
+                                            " "
+                                            <code class="client-id">{sandbox.client_id.clone()}</code>
+                                            " "
+                                            <a href=phone>{move || text().open_phone}</a>
+                                            {is_creator
+                                                .then(|| {
+                                                    view! {
+                                                        <ActionForm action=reset_action attr:class="inline-form">
+                                                            <CsrfField />
+                                                            <input type="hidden" name="sandbox_id" value=sandbox_id.clone() />
+                                                            <button type="submit" class="button secondary">{move || text().reset_sandbox}</button>
+                                                        </ActionForm>
+                                                        <ActionForm action=delete_action attr:class="inline-form">
+                                                            <CsrfField />
+                                                            <input type="hidden" name="sandbox_id" value=delete_id.clone() />
+                                                            <button type="submit" class="button secondary">{move || text().delete_sandbox}</button>
+                                                        </ActionForm>
+                                                    }
+                                                })}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }}
+                {is_creator
+                    .then(|| {
+                        view! {
+                            <ActionForm action=create_sandbox_action attr:class="create-sandbox">
+                                <CsrfField />
+                                <input type="hidden" name="org_id" value=org_id.clone() />
+                                <label>{move || text().sandbox_name}<input name="name" required maxlength="100" /></label>
+                                <button type="submit" class="button primary">{move || text().create_sandbox}</button>
+                            </ActionForm>
+                        }
+                    })}
+            </article>
+        }
+    };
+    view! {
+        <section class="console">
+            <h1>{move || text().console_title}</h1>
+            <Transition fallback=move || view! { <p>{move || text().loading}</p> }>
+                {move || {
+                    overview
+                        .get()
+                        .map(|answer| match answer {
+                            Ok(Some(overview)) => {
+                                view! {
+                                    <p id="signed-in-as">{move || text().signed_in_as} " " {overview.display_name.clone()}</p>
+                                    <ActionForm action=sign_out_action attr:class="inline-form">
+                                        <CsrfField />
+                                        <button type="submit" class="button secondary">{move || text().sign_out_button}</button>
+                                    </ActionForm>
+                                    <h2>{move || text().organisations}</h2>
+                                    {overview
+                                        .orgs
+                                        .is_empty()
+                                        .then(|| view! { <p class="muted">{move || text().no_organisations}</p> })}
+                                    <div class="cards">{overview.orgs.into_iter().map(org_card).collect_view()}</div>
+                                    <h2>{move || text().new_organisation}</h2>
+                                    <ActionForm action=create_org_action attr:id="create-org-form">
+                                        <CsrfField />
+                                        <label>{move || text().organisation_name}<input name="name" required maxlength="100" /></label>
+                                        <button type="submit" class="button primary">{move || text().create_organisation}</button>
+                                    </ActionForm>
+                                }
+                                    .into_any()
+                            }
+                            Ok(None) => {
+                                view! {
+                                    <p id="sign-in-needed">{move || text().sign_in_needed}</p>
+                                    <A href="/sign-in" attr:class="button primary">{move || ui_lang.get().text().nav_sign_in}</A>
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => view! { <p class="form-error" role="alert">{error_text(&error)}</p> }.into_any(),
+                        })
+                }}
+            </Transition>
+            {action_error(create_org_action.value())}
+            {action_error(create_sandbox_action.value())}
+            {action_error(reset_action.value())}
+            {action_error(delete_action.value())}
+            {new_sandbox}
+        </section>
+    }
+}

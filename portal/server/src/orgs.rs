@@ -1,0 +1,375 @@
+//! Organisations, their members' roles, and the sandboxes they own — with the role check in front of every
+//! operation, so no caller can forget it.
+//!
+//! Roles follow the real programme's self-service portal: a Creator makes changes (creates sandboxes), an
+//! Approver approves them; whoever creates an organisation holds both. A person outside an organisation gets
+//! "not found" for its sandboxes, never "forbidden", so sandbox IDs of other organisations cannot be probed.
+//! This module never logs client secrets, private keys or names.
+
+use mock_iamsmart::{SandboxConfig, Secret};
+use rand::RngCore;
+use rsa::{
+    RsaPrivateKey,
+    pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding},
+};
+use sandbox_runtime::{Runtime, SandboxId};
+use sqlx::{AnyPool, Row};
+
+use crate::accounts::Account;
+use crate::unix_time_ms;
+
+/// A member's role in an organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Creator,
+    Approver,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Creator => "creator",
+            Role::Approver => "approver",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Role> {
+        match name {
+            "creator" => Some(Role::Creator),
+            "approver" => Some(Role::Approver),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum OrgError {
+    #[error("enter a name of 1 to 100 characters")]
+    InvalidName,
+    /// Not a member, or no such thing: the same answer, so nothing can be probed.
+    #[error("not found")]
+    NotFound,
+    #[error("your role in this organisation does not allow this")]
+    Forbidden,
+    #[error("the portal's database or the sandbox runtime is unavailable; try again shortly")]
+    Unavailable,
+}
+
+fn unavailable(error: impl std::fmt::Display) -> OrgError {
+    tracing::error!(error = %error, "organisation operation failed");
+    OrgError::Unavailable
+}
+
+/// An organisation and the caller's roles in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub org_id: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+}
+
+/// A sandbox as the console lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SandboxSummary {
+    pub sandbox_id: String,
+    pub org_id: String,
+    pub name: String,
+    pub client_id: String,
+    pub created_at_ms: i64,
+}
+
+/// What creating a sandbox hands back once: the credentials the console shows a single time.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewSandbox {
+    pub summary: SandboxSummary,
+    pub client_secret: String,
+    pub rp_private_key_pem: String,
+}
+
+impl std::fmt::Debug for NewSandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSandbox")
+            .field("summary", &self.summary)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Every scope the mock knows; a new self-service sandbox gets them all.
+const ALL_SCOPES: [&str; 6] = [
+    "eidapi_auth",
+    "eidapi_profiles",
+    "eidapi_formFilling",
+    "eidapi_sign",
+    "eidapi_fr",
+    "eidapi_bulksign",
+];
+
+fn checked_name(name: &str) -> Result<String, OrgError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(OrgError::InvalidName);
+    }
+    Ok(name.to_owned())
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buffer);
+    hex::encode(buffer)
+}
+
+/// Organisations and their sandboxes.
+#[derive(Clone)]
+pub struct Orgs {
+    pool: AnyPool,
+    runtime: Runtime,
+    /// Where the console tells developers their sandbox lives, for the default redirect URI.
+    public_base_url: Option<String>,
+}
+
+impl Orgs {
+    pub fn new(pool: AnyPool, runtime: Runtime, public_base_url: Option<String>) -> Orgs {
+        Orgs {
+            pool,
+            runtime,
+            public_base_url,
+        }
+    }
+
+    /// Creates an organisation; its creator holds both roles.
+    pub async fn create_org(&self, account: &Account, name: &str) -> Result<Membership, OrgError> {
+        let name = checked_name(name)?;
+        let org_id = random_hex(12);
+        let mut transaction = self.pool.begin().await.map_err(unavailable)?;
+        sqlx::query("INSERT INTO organisations (org_id, name, created_at_ms) VALUES ($1, $2, $3)")
+            .bind(&org_id)
+            .bind(&name)
+            .bind(unix_time_ms())
+            .execute(&mut *transaction)
+            .await
+            .map_err(unavailable)?;
+        for role in [Role::Creator, Role::Approver] {
+            sqlx::query("INSERT INTO memberships (org_id, account_id, role) VALUES ($1, $2, $3)")
+                .bind(&org_id)
+                .bind(&account.account_id)
+                .bind(role.as_str())
+                .execute(&mut *transaction)
+                .await
+                .map_err(unavailable)?;
+        }
+        transaction.commit().await.map_err(unavailable)?;
+        Ok(Membership {
+            org_id,
+            name,
+            roles: vec![Role::Creator, Role::Approver],
+        })
+    }
+
+    /// The organisations `account` belongs to, by name.
+    pub async fn memberships(&self, account: &Account) -> Result<Vec<Membership>, OrgError> {
+        let rows = sqlx::query(
+            "SELECT o.org_id, o.name, m.role FROM memberships m JOIN organisations o ON o.org_id = m.org_id \
+             WHERE m.account_id = $1 ORDER BY o.name, o.org_id, m.role",
+        )
+        .bind(&account.account_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        let mut memberships: Vec<Membership> = Vec::new();
+        for row in rows {
+            let org_id: String = row.try_get("org_id").map_err(unavailable)?;
+            let role = row
+                .try_get::<String, _>("role")
+                .ok()
+                .and_then(|name| Role::from_name(&name));
+            match memberships.last_mut() {
+                Some(last) if last.org_id == org_id => last.roles.extend(role),
+                _ => memberships.push(Membership {
+                    org_id,
+                    name: row.try_get("name").map_err(unavailable)?,
+                    roles: role.into_iter().collect(),
+                }),
+            }
+        }
+        Ok(memberships)
+    }
+
+    /// The caller's roles in `org_id`; `NotFound` when they have none.
+    async fn roles_in(&self, account: &Account, org_id: &str) -> Result<Vec<Role>, OrgError> {
+        let rows =
+            sqlx::query("SELECT role FROM memberships WHERE org_id = $1 AND account_id = $2")
+                .bind(org_id)
+                .bind(&account.account_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(unavailable)?;
+        let roles: Vec<Role> = rows
+            .iter()
+            .filter_map(|row| row.try_get::<String, _>("role").ok())
+            .filter_map(|name| Role::from_name(&name))
+            .collect();
+        if roles.is_empty() {
+            Err(OrgError::NotFound)
+        } else {
+            Ok(roles)
+        }
+    }
+
+    async fn require(&self, account: &Account, org_id: &str, role: Role) -> Result<(), OrgError> {
+        if self.roles_in(account, org_id).await?.contains(&role) {
+            Ok(())
+        } else {
+            Err(OrgError::Forbidden)
+        }
+    }
+
+    /// The sandboxes of an organisation the caller belongs to.
+    pub async fn sandboxes(
+        &self,
+        account: &Account,
+        org_id: &str,
+    ) -> Result<Vec<SandboxSummary>, OrgError> {
+        self.roles_in(account, org_id).await?;
+        let rows = sqlx::query(
+            "SELECT o.sandbox_id, o.org_id, o.name, o.created_at_ms, s.client_id FROM org_sandboxes o \
+             JOIN sandboxes s ON s.sandbox_id = o.sandbox_id WHERE o.org_id = $1 ORDER BY o.created_at_ms, o.sandbox_id",
+        )
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    /// One sandbox, if the caller belongs to the organisation that owns it.
+    pub async fn sandbox(
+        &self,
+        account: &Account,
+        sandbox_id: &str,
+    ) -> Result<SandboxSummary, OrgError> {
+        let row = sqlx::query(
+            "SELECT o.sandbox_id, o.org_id, o.name, o.created_at_ms, s.client_id FROM org_sandboxes o \
+             JOIN sandboxes s ON s.sandbox_id = o.sandbox_id \
+             JOIN memberships m ON m.org_id = o.org_id AND m.account_id = $2 \
+             WHERE o.sandbox_id = $1",
+        )
+        .bind(sandbox_id)
+        .bind(&account.account_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        match row {
+            Some(row) => summary_from_row(&row),
+            None => Err(OrgError::NotFound),
+        }
+    }
+
+    /// Creates a working sandbox in one step: client ID and secret, a generated RP encipherment key pair, every
+    /// scope, strict mode, and the local callback on the allow-list. Creators only.
+    pub async fn create_sandbox(
+        &self,
+        account: &Account,
+        org_id: &str,
+        name: &str,
+    ) -> Result<NewSandbox, OrgError> {
+        let name = checked_name(name)?;
+        self.require(account, org_id, Role::Creator).await?;
+        let private_key =
+            tokio::task::spawn_blocking(|| RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048))
+                .await
+                .map_err(unavailable)?
+                .map_err(unavailable)?;
+        let rp_private_key_pem = private_key
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(unavailable)?
+            .to_string();
+        let rp_public_key_pem = private_key
+            .to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .map_err(unavailable)?;
+        let client_id = random_hex(16);
+        let client_secret = random_hex(32);
+        let mut config = SandboxConfig::new(
+            client_id.clone(),
+            Secret::new(client_secret.clone()),
+            rp_public_key_pem,
+            Secret::new(random_hex(32)),
+        );
+        config.service_name = name.clone();
+        config.granted_scopes = ALL_SCOPES.iter().map(|scope| (*scope).to_owned()).collect();
+        config.redirect_uris = vec!["http://localhost:3000/callback".to_owned()];
+        if let Some(base) = &self.public_base_url {
+            config
+                .redirect_uris
+                .push(format!("{}/demo-bank/callback", base.trim_end_matches('/')));
+        }
+        let sandbox_id: SandboxId = self
+            .runtime
+            .create_sandbox(&config)
+            .await
+            .map_err(unavailable)?;
+        let created_at_ms = unix_time_ms();
+        let recorded = sqlx::query(
+            "INSERT INTO org_sandboxes (sandbox_id, org_id, name, created_by, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(sandbox_id.as_str())
+        .bind(org_id)
+        .bind(&name)
+        .bind(&account.account_id)
+        .bind(created_at_ms)
+        .execute(&self.pool)
+        .await;
+        if let Err(error) = recorded {
+            // Without an owner the sandbox would be unreachable from the console: take it back.
+            let _ = self.runtime.delete_sandbox(&sandbox_id).await;
+            return Err(unavailable(error));
+        }
+        Ok(NewSandbox {
+            summary: SandboxSummary {
+                sandbox_id: sandbox_id.as_str().to_owned(),
+                org_id: org_id.to_owned(),
+                name,
+                client_id,
+                created_at_ms,
+            },
+            client_secret,
+            rp_private_key_pem,
+        })
+    }
+
+    /// Forgets everything the sandbox stored, keeping its settings. Creators only.
+    pub async fn reset_sandbox(&self, account: &Account, sandbox_id: &str) -> Result<(), OrgError> {
+        let sandbox = self.sandbox(account, sandbox_id).await?;
+        self.require(account, &sandbox.org_id, Role::Creator)
+            .await?;
+        self.runtime
+            .reset_sandbox(&SandboxId::new(sandbox_id))
+            .await
+            .map_err(unavailable)
+    }
+
+    /// Deletes the sandbox and all it stored. Creators only.
+    pub async fn delete_sandbox(
+        &self,
+        account: &Account,
+        sandbox_id: &str,
+    ) -> Result<(), OrgError> {
+        let sandbox = self.sandbox(account, sandbox_id).await?;
+        self.require(account, &sandbox.org_id, Role::Creator)
+            .await?;
+        self.runtime
+            .delete_sandbox(&SandboxId::new(sandbox_id))
+            .await
+            .map_err(unavailable)
+    }
+}
+
+fn summary_from_row(row: &sqlx::any::AnyRow) -> Result<SandboxSummary, OrgError> {
+    Ok(SandboxSummary {
+        sandbox_id: row.try_get("sandbox_id").map_err(unavailable)?,
+        org_id: row.try_get("org_id").map_err(unavailable)?,
+        name: row.try_get("name").map_err(unavailable)?,
+        client_id: row.try_get("client_id").map_err(unavailable)?,
+        created_at_ms: row.try_get("created_at_ms").map_err(unavailable)?,
+    })
+}

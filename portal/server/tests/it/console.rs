@@ -1,0 +1,364 @@
+//! The developer console over real HTTP, as a browser without JavaScript uses it: sign-up and sign-in forms posting
+//! to server functions, CSRF tokens, session fixation, the sign-in rate limit, passwords at rest, organisations and
+//! one-click sandboxes — and one organisation's member never reaching another's sandbox.
+
+use anyhow::Context;
+use reqwest::{StatusCode, header, redirect::Policy};
+use serde_json::Value;
+use sqlx::{ConnectOptions, Row, any::AnyConnectOptions};
+use std::str::FromStr;
+
+use crate::support::{TestEngine, TestPortal, spawn_portal};
+
+/// A browser without JavaScript: it keeps its own cookies and does not follow redirects.
+struct Visitor {
+    http: reqwest::Client,
+    base_url: String,
+    csrf: String,
+    session: Option<String>,
+}
+
+fn set_cookie_value(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next())
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(cookie, _)| *cookie == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={}", mock_iamsmart::crypto::url_encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+impl Visitor {
+    /// Opens the sign-up page, which hands out the CSRF cookie and puts the same token in its forms.
+    async fn arrive(portal: &TestPortal) -> anyhow::Result<Visitor> {
+        let http = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()?;
+        let response = http.get(portal.url("/sign-up")).send().await?;
+        assert_eq!(response.status(), StatusCode::OK);
+        let csrf = set_cookie_value(&response, "portal_csrf").context("a CSRF cookie")?;
+        let html = response.text().await?;
+        assert!(
+            html.contains(&format!("name=\"csrf\" value=\"{csrf}\"")),
+            "the form carries the cookie's token"
+        );
+        Ok(Visitor {
+            http,
+            base_url: portal.base_url.clone(),
+            csrf,
+            session: None,
+        })
+    }
+
+    fn cookies(&self) -> String {
+        let mut cookie = format!("portal_csrf={}", self.csrf);
+        if let Some(session) = &self.session {
+            cookie.push_str(&format!("; portal_session={session}"));
+        }
+        cookie
+    }
+
+    /// Posts a form to a console server function with this visitor's cookies; `csrf` is sent as given.
+    async fn call(
+        &mut self,
+        function: &str,
+        csrf: &str,
+        fields: &[(&str, &str)],
+    ) -> anyhow::Result<(StatusCode, String)> {
+        let mut pairs = vec![("csrf", csrf)];
+        pairs.extend_from_slice(fields);
+        let response = self
+            .http
+            .post(format!("{}/_console/{function}", self.base_url))
+            .header(header::COOKIE, self.cookies())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&pairs))
+            .send()
+            .await?;
+        if let Some(session) = set_cookie_value(&response, "portal_session") {
+            self.session = Some(session).filter(|value| !value.is_empty());
+        }
+        let status = response.status();
+        Ok((status, response.text().await?))
+    }
+
+    async fn sign_up(
+        &mut self,
+        email: &str,
+        password: &str,
+    ) -> anyhow::Result<(StatusCode, String)> {
+        let csrf = self.csrf.clone();
+        self.call(
+            "sign_up",
+            &csrf,
+            &[
+                ("email", email),
+                ("display_name", "Chan Tai Man"),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+
+    async fn sign_in(
+        &mut self,
+        email: &str,
+        password: &str,
+    ) -> anyhow::Result<(StatusCode, String)> {
+        let csrf = self.csrf.clone();
+        self.call(
+            "sign_in",
+            &csrf,
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    async fn overview(&mut self) -> anyhow::Result<Value> {
+        let (status, body) = self.call("load_console", "", &[]).await?;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        Ok(serde_json::from_str(&body)?)
+    }
+}
+
+const PASSWORD: &str = "a long enough passphrase";
+
+#[tokio::test]
+async fn signing_up_needs_the_csrf_token_and_opens_a_session() -> anyhow::Result<()> {
+    let portal = spawn_portal(TestEngine::Sqlite).await?.context("sqlite")?;
+    let mut visitor = Visitor::arrive(&portal).await?;
+
+    let (status, _) = visitor
+        .call(
+            "sign_up",
+            "forged-token",
+            &[
+                ("email", "dev@example.com"),
+                ("display_name", "Dev"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(visitor.session.is_none(), "no session without the token");
+
+    let (status, body) = visitor.sign_up("Dev@Example.com", PASSWORD).await?;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status} {body}"
+    );
+    assert!(visitor.session.is_some(), "signed in after sign-up");
+    let overview = visitor.overview().await?;
+    assert_eq!(overview["display_name"], "Chan Tai Man");
+
+    let mut other = Visitor::arrive(&portal).await?;
+    let (status, body) = other.sign_up("dev@example.com", PASSWORD).await?;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (status, body) = other.sign_up("new@example.com", "short").await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn signing_in_replaces_any_earlier_session_and_signing_out_ends_it() -> anyhow::Result<()> {
+    let portal = spawn_portal(TestEngine::Sqlite).await?.context("sqlite")?;
+    let mut visitor = Visitor::arrive(&portal).await?;
+    visitor.sign_up("fixation@example.com", PASSWORD).await?;
+    let first = visitor.session.clone().context("session")?;
+
+    // A session ID planted before sign-in (here: a live one) is never kept.
+    let (status, body) = visitor.sign_in("fixation@example.com", PASSWORD).await?;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status} {body}"
+    );
+    let second = visitor.session.clone().context("session")?;
+    assert_ne!(first, second, "a new session ID on sign-in");
+    let mut stale = Visitor::arrive(&portal).await?;
+    stale.session = Some(first);
+    assert_eq!(
+        stale.overview().await?,
+        Value::Null,
+        "the old session is gone"
+    );
+
+    let csrf = visitor.csrf.clone();
+    visitor.call("sign_out", &csrf, &[]).await?;
+    assert!(visitor.session.is_none());
+    let mut after = Visitor::arrive(&portal).await?;
+    after.session = Some(second);
+    assert_eq!(
+        after.overview().await?,
+        Value::Null,
+        "signed out everywhere"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_are_rate_limited_with_a_generic_message() -> anyhow::Result<()> {
+    let portal = spawn_portal(TestEngine::Sqlite).await?.context("sqlite")?;
+    let mut visitor = Visitor::arrive(&portal).await?;
+    visitor.sign_up("limited@example.com", PASSWORD).await?;
+    visitor.session = None;
+
+    let (status, unknown) = visitor.sign_in("nobody@example.com", PASSWORD).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for _ in 0..5 {
+        let (status, wrong) = visitor
+            .sign_in("limited@example.com", "wrong password!")
+            .await?;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            wrong, unknown,
+            "the same answer for a wrong password and an unknown address"
+        );
+    }
+    let (status, body) = visitor.sign_in("limited@example.com", PASSWORD).await?;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(visitor.session.is_none());
+    Ok(())
+}
+
+#[tokio::test]
+async fn passwords_are_stored_only_as_argon2id_hashes() -> anyhow::Result<()> {
+    let portal = spawn_portal(TestEngine::Sqlite).await?.context("sqlite")?;
+    let mut visitor = Visitor::arrive(&portal).await?;
+    visitor.sign_up("hash@example.com", PASSWORD).await?;
+    sqlx::any::install_default_drivers();
+    let mut connection = AnyConnectOptions::from_str(&portal.database_url)?
+        .connect()
+        .await?;
+    let row = sqlx::query("SELECT password_hash FROM accounts WHERE email = 'hash@example.com'")
+        .fetch_one(&mut connection)
+        .await?;
+    let hash: String = row.try_get("password_hash")?;
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains(PASSWORD));
+    let sessions = sqlx::query("SELECT token_sha256 FROM portal_sessions")
+        .fetch_all(&mut connection)
+        .await?;
+    let stored: String = sessions[0].try_get("token_sha256")?;
+    assert_ne!(
+        Some(stored.as_str()),
+        visitor.session.as_deref(),
+        "only a hash of the token"
+    );
+    Ok(())
+}
+
+async fn a_member_of_one_organisation_cannot_reach_anothers_sandbox(
+    portal: &TestPortal,
+) -> anyhow::Result<()> {
+    let mut owner = Visitor::arrive(portal).await?;
+    owner.sign_up("owner@example.com", PASSWORD).await?;
+    let csrf = owner.csrf.clone();
+    let (status, body) = owner
+        .call("create_org", &csrf, &[("name", "Harbour Fintech")])
+        .await?;
+    assert!(status.is_success(), "{status} {body}");
+    let overview = owner.overview().await?;
+    let org_id = overview["orgs"][0]["org_id"]
+        .as_str()
+        .context("org")?
+        .to_owned();
+    assert_eq!(
+        overview["orgs"][0]["roles"],
+        serde_json::json!(["creator", "approver"])
+    );
+    let (status, body) = owner
+        .call(
+            "create_sandbox",
+            &csrf,
+            &[("org_id", &org_id), ("name", "Mobile app")],
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let created: Value = serde_json::from_str(&body)?;
+    let sandbox_id = created["sandbox"]["sandbox_id"]
+        .as_str()
+        .context("id")?
+        .to_owned();
+    assert_eq!(
+        created["sandbox"]["client_id"].as_str().map(str::len),
+        Some(32)
+    );
+    assert_eq!(created["client_secret"].as_str().map(str::len), Some(64));
+    assert!(
+        created["rp_private_key_pem"]
+            .as_str()
+            .is_some_and(|pem| pem.contains("PRIVATE KEY"))
+    );
+    let listed = owner.overview().await?;
+    assert_eq!(
+        listed["orgs"][0]["sandboxes"][0]["sandbox_id"],
+        sandbox_id.as_str()
+    );
+    assert!(
+        listed.to_string().find("client_secret").is_none(),
+        "the secret is shown once only"
+    );
+
+    let mut stranger = Visitor::arrive(portal).await?;
+    stranger.sign_up("stranger@example.com", PASSWORD).await?;
+    let stranger_csrf = stranger.csrf.clone();
+    stranger
+        .call("create_org", &stranger_csrf, &[("name", "Other Co")])
+        .await?;
+    assert!(!stranger.overview().await?.to_string().contains(&sandbox_id));
+    for function in ["reset_sandbox", "delete_sandbox"] {
+        let (status, _) = stranger
+            .call(function, &stranger_csrf, &[("sandbox_id", &sandbox_id)])
+            .await?;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{function}");
+    }
+    let (status, _) = stranger
+        .call(
+            "create_sandbox",
+            &stranger_csrf,
+            &[("org_id", &org_id), ("name", "Sneaky")],
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not a member");
+    assert!(
+        portal
+            .runtime
+            .sandbox_for_client(created["sandbox"]["client_id"].as_str().unwrap_or_default())
+            .await?
+            .is_some(),
+        "the owner's sandbox is untouched"
+    );
+
+    let (status, _) = owner
+        .call("delete_sandbox", &csrf, &[("sandbox_id", &sandbox_id)])
+        .await?;
+    assert!(status.is_success());
+    let after = owner.overview().await?;
+    assert_eq!(after["orgs"][0]["sandboxes"], serde_json::json!([]));
+    Ok(())
+}
+
+#[tokio::test]
+async fn sqlite_a_member_of_one_organisation_cannot_reach_anothers_sandbox() -> anyhow::Result<()> {
+    let portal = spawn_portal(TestEngine::Sqlite).await?.context("sqlite")?;
+    a_member_of_one_organisation_cannot_reach_anothers_sandbox(&portal).await
+}
+
+#[tokio::test]
+async fn postgres_a_member_of_one_organisation_cannot_reach_anothers_sandbox() -> anyhow::Result<()>
+{
+    match spawn_portal(TestEngine::Postgres).await? {
+        Some(portal) => a_member_of_one_organisation_cannot_reach_anothers_sandbox(&portal).await,
+        None => Ok(()),
+    }
+}
