@@ -92,6 +92,7 @@ async fn create(runtime: &Runtime, base_url: &str) -> anyhow::Result<DemoSandbox
         Secret::new(random_hex(32)),
     );
     config.redirect_uris = redirect_uris.clone();
+    config.service_name = "Demo Bank".to_owned();
     config.granted_scopes = DEMO_SCOPES
         .iter()
         .map(|scope| (*scope).to_owned())

@@ -191,6 +191,9 @@ impl Orgs {
                 }),
             }
         }
+        for membership in &mut memberships {
+            membership.roles.sort();
+        }
         Ok(memberships)
     }
 
