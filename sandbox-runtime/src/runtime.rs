@@ -119,6 +119,14 @@ impl Runtime {
         storage::info(&self.shared.pool, sandbox_id).await
     }
 
+    /// The sandbox's configuration, secrets included (the console needs it to edit settings).
+    pub async fn sandbox_config(
+        &self,
+        sandbox_id: &SandboxId,
+    ) -> Result<SandboxConfig, SandboxError> {
+        storage::config(&self.shared.pool, sandbox_id).await
+    }
+
     /// Replaces the sandbox's configuration (rotated credentials, allow-lists, lifetimes). Stored
     /// state is kept; a request in flight under the old configuration does not commit.
     pub async fn update_config(

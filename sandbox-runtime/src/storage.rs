@@ -139,6 +139,22 @@ pub(crate) async fn info(
     })
 }
 
+/// The sandbox's configuration, secrets included, as the guest receives it.
+pub(crate) async fn config(
+    pool: &AnyPool,
+    sandbox_id: &SandboxId,
+) -> Result<mock_iamsmart::SandboxConfig, SandboxError> {
+    let row = sqlx::query("SELECT config_json FROM sandboxes WHERE sandbox_id = $1")
+        .bind(sandbox_id.as_str())
+        .fetch_optional(pool)
+        .await?
+        .ok_or(SandboxError::UnknownSandbox)?;
+    let json: String = row.try_get("config_json")?;
+    serde_json::from_str(&json).map_err(|error| SandboxError::InvalidConfig {
+        reason: format!("the stored configuration does not parse: {error}"),
+    })
+}
+
 /// Replaces the configuration (credentials, allow-lists, lifetimes). Bumps the generation, so a
 /// request that started under the old configuration does not commit.
 pub(crate) async fn update_config(

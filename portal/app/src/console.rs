@@ -59,6 +59,29 @@ impl std::fmt::Debug for NewSandboxView {
     }
 }
 
+/// A sandbox's settings page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SandboxSettingsView {
+    pub sandbox: SandboxView,
+    pub can_edit: bool,
+    pub redirect_uris: Vec<String>,
+    pub granted_scopes: Vec<String>,
+    pub lenient: bool,
+    pub code_lifetime_s: i64,
+    /// Empty when no auto-responder is set.
+    pub auto_responder: String,
+    pub time_offset_minutes: i64,
+}
+
+/// The personas the settings page offers as auto-responders.
+pub const AUTO_RESPONDER_CHOICES: [&str; 5] = [
+    "auto-approve",
+    "auto-reject",
+    "no-answer",
+    "iamsmart-user",
+    "iamsmart-plus-user",
+];
+
 /// The CSRF token of this page, rendered into every form.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CsrfToken(pub String);
@@ -74,7 +97,7 @@ fn csrf_value() -> String {
 pub mod backend {
     use std::{future::Future, pin::Pin, sync::Arc};
 
-    use super::{ConsoleOverview, NewSandboxView};
+    use super::{ConsoleOverview, NewSandboxView, SandboxSettingsView};
 
     pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -133,6 +156,35 @@ pub mod backend {
             session: String,
             sandbox_id: String,
         ) -> BoxFuture<'_, Result<(), ConsoleError>>;
+        /// `None` when the session is not live.
+        fn sandbox_settings(
+            &self,
+            session: String,
+            sandbox_id: String,
+        ) -> BoxFuture<'_, Result<Option<SandboxSettingsView>, ConsoleError>>;
+        /// Redirect URIs one per line; `auto_responder` empty for none.
+        #[allow(clippy::too_many_arguments)] // reason: one argument per form field keeps the call sites readable.
+        fn update_sandbox(
+            &self,
+            session: String,
+            sandbox_id: String,
+            redirect_uris: String,
+            lenient: bool,
+            code_lifetime_s: i64,
+            auto_responder: String,
+        ) -> BoxFuture<'_, Result<(), ConsoleError>>;
+        fn travel_in_time(
+            &self,
+            session: String,
+            sandbox_id: String,
+            minutes: i64,
+        ) -> BoxFuture<'_, Result<(), ConsoleError>>;
+        /// Returns the new secret, shown once.
+        fn rotate_secret(
+            &self,
+            session: String,
+            sandbox_id: String,
+        ) -> BoxFuture<'_, Result<String, ConsoleError>>;
         fn delete_sandbox(
             &self,
             session: String,
@@ -370,6 +422,68 @@ pub async fn delete_sandbox(csrf: String, sandbox_id: String) -> Result<(), Serv
         .map_err(request::refuse)
 }
 
+#[server(prefix = "/_console", endpoint = "load_sandbox")]
+pub async fn load_sandbox(
+    sandbox_id: String,
+) -> Result<Option<SandboxSettingsView>, ServerFnError> {
+    let backend::Backend(backend) = request::backend()?;
+    let Some(session) = request::session() else {
+        return Ok(None);
+    };
+    backend
+        .sandbox_settings(session, sandbox_id)
+        .await
+        .map_err(request::refuse)
+}
+
+#[server(prefix = "/_console", endpoint = "update_sandbox")]
+pub async fn update_sandbox(
+    csrf: String,
+    sandbox_id: String,
+    redirect_uris: String,
+    protocol_mode: String,
+    code_lifetime_s: i64,
+    auto_responder: String,
+) -> Result<(), ServerFnError> {
+    request::check_csrf(&csrf)?;
+    let backend::Backend(backend) = request::backend()?;
+    backend
+        .update_sandbox(
+            signed_in_session()?,
+            sandbox_id,
+            redirect_uris,
+            protocol_mode == "lenient",
+            code_lifetime_s,
+            auto_responder,
+        )
+        .await
+        .map_err(request::refuse)
+}
+
+#[server(prefix = "/_console", endpoint = "travel_in_time")]
+pub async fn travel_in_time(
+    csrf: String,
+    sandbox_id: String,
+    minutes: i64,
+) -> Result<(), ServerFnError> {
+    request::check_csrf(&csrf)?;
+    let backend::Backend(backend) = request::backend()?;
+    backend
+        .travel_in_time(signed_in_session()?, sandbox_id, minutes)
+        .await
+        .map_err(request::refuse)
+}
+
+#[server(prefix = "/_console", endpoint = "rotate_secret")]
+pub async fn rotate_secret(csrf: String, sandbox_id: String) -> Result<String, ServerFnError> {
+    request::check_csrf(&csrf)?;
+    let backend::Backend(backend) = request::backend()?;
+    backend
+        .rotate_secret(signed_in_session()?, sandbox_id)
+        .await
+        .map_err(request::refuse)
+}
+
 /// The visitor-facing text of a server function error.
 fn error_text(error: &ServerFnError) -> String {
     match error {
@@ -518,7 +632,9 @@ pub fn ConsolePage() -> impl IntoView {
                                     let delete_id = sandbox.sandbox_id.clone();
                                     view! {
                                         <li class="sandbox" data-sandbox-id=sandbox.sandbox_id.clone()>
-                                            <strong>{sandbox.name.clone()}</strong>
+                                            <A href=format!("/console/sandboxes/{}", sandbox.sandbox_id)>
+                                                <strong>{sandbox.name.clone()}</strong>
+                                            </A>
                                             " "
                                             <code class="client-id">{sandbox.client_id.clone()}</code>
                                             " "
@@ -606,6 +722,143 @@ pub fn ConsolePage() -> impl IntoView {
             {action_error(reset_action.value())}
             {action_error(delete_action.value())}
             {new_sandbox}
+        </section>
+    }
+}
+
+/// `/console/sandboxes/:id`: a sandbox's settings, time travel and secret rotation.
+#[component]
+pub fn SandboxPage() -> impl IntoView {
+    let ui_lang = expect_context::<UiLang>();
+    let text = move || &ui_lang.get().text().console;
+    let params = leptos_router::hooks::use_params_map();
+    let sandbox_id = move || params.read().get("id").unwrap_or_default();
+    let update_action = ServerAction::<UpdateSandbox>::new();
+    let travel_action = ServerAction::<TravelInTime>::new();
+    let rotate_action = ServerAction::<RotateSecret>::new();
+    let settings = Resource::new(
+        move || {
+            (
+                sandbox_id(),
+                update_action.version().get(),
+                travel_action.version().get(),
+            )
+        },
+        |(id, _, _)| load_sandbox(id),
+    );
+    let settings_view = move |view: SandboxSettingsView| {
+        let id = view.sandbox.sandbox_id.clone();
+        let uris = view.redirect_uris.join("\n");
+        let chosen = view.auto_responder.clone();
+        let lenient = view.lenient;
+        let (update_id, travel_id, rotate_id) = (id.clone(), id.clone(), id);
+        let edit_forms = view.can_edit.then(|| {
+            view! {
+                <ActionForm action=update_action attr:id="settings-form">
+                    <CsrfField />
+                    <input type="hidden" name="sandbox_id" value=update_id.clone() />
+                    <label>
+                        {move || text().redirect_uris}
+                        <textarea name="redirect_uris" rows="4">{uris.clone()}</textarea>
+                    </label>
+                    <label>
+                        {move || text().protocol_mode}
+                        <select name="protocol_mode">
+                            <option value="strict" selected=!lenient>{move || text().strict}</option>
+                            <option value="lenient" selected=lenient>{move || text().lenient}</option>
+                        </select>
+                    </label>
+                    <label>
+                        {move || text().code_lifetime}
+                        <input name="code_lifetime_s" type="number" min="5" max="600" value=view.code_lifetime_s />
+                    </label>
+                    <label>
+                        {move || text().auto_responder}
+                        <select name="auto_responder">
+                            <option value="" selected=chosen.is_empty()>{move || text().none}</option>
+                            {AUTO_RESPONDER_CHOICES
+                                .iter()
+                                .map(|persona| {
+                                    view! { <option value=*persona selected=chosen == *persona>{*persona}</option> }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <button type="submit" class="button primary">{move || text().save}</button>
+                </ActionForm>
+                <ActionForm action=travel_action attr:id="time-travel-form" attr:class="inline-form">
+                    <CsrfField />
+                    <input type="hidden" name="sandbox_id" value=travel_id.clone() />
+                    <label>
+                        {move || text().time_offset}
+                        <input name="minutes" type="number" min="0" value=view.time_offset_minutes />
+                    </label>
+                    <button type="submit" class="button secondary">{move || text().travel}</button>
+                </ActionForm>
+                <ActionForm action=rotate_action attr:id="rotate-form" attr:class="inline-form">
+                    <CsrfField />
+                    <input type="hidden" name="sandbox_id" value=rotate_id.clone() />
+                    <button type="submit" class="button secondary">{move || text().rotate_secret}</button>
+                </ActionForm>
+            }
+        });
+        view! {
+            <h1 id="sandbox-name">{view.sandbox.name.clone()}</h1>
+            <dl>
+                <dt>{move || text().client_id}</dt>
+                <dd><code id="sandbox-client-id">{view.sandbox.client_id.clone()}</code></dd>
+                <dt>{move || text().scopes}</dt>
+                <dd>{view.granted_scopes.join(" ")}</dd>
+                <dt>{move || text().redirect_uris}</dt>
+                <dd id="redirect-uris">{view.redirect_uris.join(" ")}</dd>
+                <dt>{move || text().time_offset}</dt>
+                <dd id="time-offset">{view.time_offset_minutes}</dd>
+            </dl>
+            <p><a href=format!("/phone/{}", view.sandbox.client_id)>{move || text().open_phone}</a></p>
+            {edit_forms}
+        }
+    };
+    view! {
+        <section class="console sandbox-settings">
+            <Transition fallback=move || view! { <p>{move || text().loading}</p> }>
+                {move || {
+                    settings
+                        .get()
+                        .map(|answer| match answer {
+                            Ok(Some(view)) => settings_view(view).into_any(),
+                            Ok(None) => {
+                                view! { <p id="sign-in-needed">{move || text().sign_in_needed}</p> }
+                                    .into_any()
+                            }
+                            Err(error) => {
+                                view! {
+                                    <p class="form-error" role="alert" id="sandbox-error">
+                                        {error_text(&error)}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+            {action_error(update_action.value())}
+            {action_error(travel_action.value())}
+            {action_error(rotate_action.value())}
+            {move || {
+                rotate_action
+                    .value()
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|secret| {
+                        view! {
+                            <section class="card new-sandbox">
+                                <p class="notice" role="note">{move || text().shown_once}</p>
+                                <code id="rotated-secret">{secret}</code>
+                            </section>
+                        }
+                    })
+            }}
+            <p><A href="/console">{move || text().console_title}</A></p>
         </section>
     }
 }

@@ -15,7 +15,7 @@ use leptos_router::{
     path,
 };
 
-use console::{ConsolePage, CsrfToken, SignInPage, SignUpPage};
+use console::{ConsolePage, CsrfToken, SandboxPage, SignInPage, SignUpPage};
 pub use lang::{LANG_COOKIE, UiLang};
 use pages::{ComingSoon, ComingSoonPage, Landing, NotFound};
 
@@ -115,6 +115,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=SignInPage />
                     <Route path=path!("/sign-up") view=SignUpPage />
                     <Route path=path!("/console") view=ConsolePage />
+                    <Route path=path!("/console/sandboxes/:id") view=SandboxPage />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -8,12 +8,16 @@
 use std::sync::Arc;
 
 use portal_app::console::{
-    ConsoleOverview, NewSandboxView, OrgView, SandboxView,
+    ConsoleOverview, NewSandboxView, OrgView, SandboxSettingsView, SandboxView,
     backend::{BoxFuture, ConsoleBackend, ConsoleError},
 };
 
 use crate::accounts::{Account, Accounts, SessionToken, SignInError, SignUpError, new_csrf_token};
-use crate::orgs::{OrgError, Orgs};
+use crate::orgs::{OrgError, Orgs, SettingsChange, SettingsError};
+
+fn settings_refusal(error: SettingsError) -> ConsoleError {
+    ConsoleError::new(400, error.to_string())
+}
 
 fn sign_in_first() -> ConsoleError {
     ConsoleError::new(401, "sign in first")
@@ -216,6 +220,101 @@ impl ConsoleBackend for PortalConsole {
             let account = self.account(&session).await?;
             self.orgs
                 .delete_sandbox(&account, &sandbox_id)
+                .await
+                .map_err(org_refusal)
+        })
+    }
+
+    fn sandbox_settings(
+        &self,
+        session: String,
+        sandbox_id: String,
+    ) -> BoxFuture<'_, Result<Option<SandboxSettingsView>, ConsoleError>> {
+        Box::pin(async move {
+            let Some(account) = self.session_account(&session).await? else {
+                return Ok(None);
+            };
+            let settings = self
+                .orgs
+                .settings(&account, &sandbox_id)
+                .await
+                .map_err(org_refusal)?;
+            let can_edit = self
+                .orgs
+                .is_creator(&account, &settings.summary.org_id)
+                .await;
+            Ok(Some(SandboxSettingsView {
+                sandbox: SandboxView {
+                    sandbox_id: settings.summary.sandbox_id,
+                    name: settings.summary.name,
+                    client_id: settings.summary.client_id,
+                },
+                can_edit,
+                redirect_uris: settings.redirect_uris,
+                granted_scopes: settings.granted_scopes,
+                lenient: settings.lenient,
+                code_lifetime_s: settings.code_lifetime_ms / 1000,
+                auto_responder: settings.auto_responder.unwrap_or_default(),
+                time_offset_minutes: settings.time_offset_ms / 60_000,
+            }))
+        })
+    }
+
+    fn update_sandbox(
+        &self,
+        session: String,
+        sandbox_id: String,
+        redirect_uris: String,
+        lenient: bool,
+        code_lifetime_s: i64,
+        auto_responder: String,
+    ) -> BoxFuture<'_, Result<(), ConsoleError>> {
+        Box::pin(async move {
+            let account = self.account(&session).await?;
+            let change = SettingsChange {
+                redirect_uris: redirect_uris
+                    .lines()
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                lenient,
+                code_lifetime_ms: code_lifetime_s.saturating_mul(1000),
+                auto_responder: Some(auto_responder.trim().to_owned()).filter(|id| !id.is_empty()),
+            };
+            self.orgs
+                .update_settings(&account, &sandbox_id, &change)
+                .await
+                .map_err(org_refusal)?
+                .map_err(settings_refusal)
+        })
+    }
+
+    fn travel_in_time(
+        &self,
+        session: String,
+        sandbox_id: String,
+        minutes: i64,
+    ) -> BoxFuture<'_, Result<(), ConsoleError>> {
+        Box::pin(async move {
+            let account = self.account(&session).await?;
+            self.orgs
+                .travel_in_time(&account, &sandbox_id, minutes.saturating_mul(60_000))
+                .await
+                .map_err(org_refusal)?
+                .map_err(settings_refusal)
+        })
+    }
+
+    fn rotate_secret(
+        &self,
+        session: String,
+        sandbox_id: String,
+    ) -> BoxFuture<'_, Result<String, ConsoleError>> {
+        Box::pin(async move {
+            let account = self.account(&session).await?;
+            self.orgs
+                .rotate_secret(&account, &sandbox_id)
                 .await
                 .map_err(org_refusal)
         })

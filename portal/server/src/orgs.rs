@@ -94,6 +94,88 @@ impl std::fmt::Debug for NewSandbox {
     }
 }
 
+/// A sandbox's editable settings, as the console shows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SandboxSettings {
+    pub summary: SandboxSummary,
+    pub redirect_uris: Vec<String>,
+    pub granted_scopes: Vec<String>,
+    pub lenient: bool,
+    pub code_lifetime_ms: i64,
+    pub auto_responder: Option<String>,
+    pub time_offset_ms: i64,
+}
+
+/// What a Creator may change. Every field is checked before anything is stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsChange {
+    pub redirect_uris: Vec<String>,
+    pub lenient: bool,
+    pub code_lifetime_ms: i64,
+    pub auto_responder: Option<String>,
+}
+
+pub const MAX_REDIRECT_URIS: usize = 20;
+const MAX_REDIRECT_URI_LENGTH: usize = 2048;
+/// The protocol's range for authorisation codes is 30–60 s; the sandbox allows 5 s to 10 min so tests can
+/// exercise expiry quickly or debug slowly.
+pub const CODE_LIFETIME_RANGE_MS: std::ops::RangeInclusive<i64> = 5_000..=600_000;
+/// Time travel goes forward at most a year.
+pub const MAX_TIME_OFFSET_MS: i64 = 366 * 24 * 60 * 60 * 1000;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SettingsError {
+    #[error("redirect URI {0} is not an absolute http(s) URL without a fragment")]
+    BadRedirectUri(usize),
+    #[error("at most {MAX_REDIRECT_URIS} redirect URIs")]
+    TooManyRedirectUris,
+    #[error("the code lifetime must be between 5 and 600 seconds")]
+    BadCodeLifetime,
+    #[error("the auto-responder must be one of the sandbox's personas")]
+    UnknownPersona,
+    #[error("time travel goes from 0 to 366 days forward")]
+    BadTimeOffset,
+}
+
+fn valid_redirect_uri(uri: &str) -> bool {
+    let rest = uri
+        .strip_prefix("https://")
+        .or_else(|| uri.strip_prefix("http://"));
+    let Some(rest) = rest else {
+        return false;
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    !host.is_empty()
+        && uri.len() <= MAX_REDIRECT_URI_LENGTH
+        && !uri.contains('#')
+        && !uri.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+impl SettingsChange {
+    /// Checks the change against the rules above and the sandbox's own personas.
+    pub fn check(&self, config: &SandboxConfig) -> Result<(), SettingsError> {
+        if self.redirect_uris.len() > MAX_REDIRECT_URIS {
+            return Err(SettingsError::TooManyRedirectUris);
+        }
+        if let Some(bad) = self
+            .redirect_uris
+            .iter()
+            .position(|uri| !valid_redirect_uri(uri))
+        {
+            return Err(SettingsError::BadRedirectUri(bad + 1));
+        }
+        if !CODE_LIFETIME_RANGE_MS.contains(&self.code_lifetime_ms) {
+            return Err(SettingsError::BadCodeLifetime);
+        }
+        if let Some(persona) = &self.auto_responder
+            && mock_iamsmart::persona::find_persona(config, persona).is_none()
+        {
+            return Err(SettingsError::UnknownPersona);
+        }
+        Ok(())
+    }
+}
+
 /// Every scope the mock knows; a new self-service sandbox gets them all.
 const ALL_SCOPES: [&str; 6] = [
     "eidapi_auth",
@@ -340,6 +422,114 @@ impl Orgs {
         })
     }
 
+    /// Whether the caller may change things in `org_id`.
+    pub async fn is_creator(&self, account: &Account, org_id: &str) -> bool {
+        self.require(account, org_id, Role::Creator).await.is_ok()
+    }
+
+    /// A sandbox's settings, for any member of its organisation.
+    pub async fn settings(
+        &self,
+        account: &Account,
+        sandbox_id: &str,
+    ) -> Result<SandboxSettings, OrgError> {
+        let summary = self.sandbox(account, sandbox_id).await?;
+        let id = SandboxId::new(sandbox_id);
+        let config = self
+            .runtime
+            .sandbox_config(&id)
+            .await
+            .map_err(unavailable)?;
+        let info = self.runtime.sandbox_info(&id).await.map_err(unavailable)?;
+        Ok(SandboxSettings {
+            summary,
+            redirect_uris: config.redirect_uris,
+            granted_scopes: config.granted_scopes,
+            lenient: config.protocol_mode == mock_iamsmart::ProtocolMode::Lenient,
+            code_lifetime_ms: config.code_lifetime_ms,
+            auto_responder: config.auto_responder,
+            time_offset_ms: info.time_offset_ms,
+        })
+    }
+
+    /// Applies a checked settings change. Creators only.
+    pub async fn update_settings(
+        &self,
+        account: &Account,
+        sandbox_id: &str,
+        change: &SettingsChange,
+    ) -> Result<Result<(), SettingsError>, OrgError> {
+        let sandbox = self.sandbox(account, sandbox_id).await?;
+        self.require(account, &sandbox.org_id, Role::Creator)
+            .await?;
+        let id = SandboxId::new(sandbox_id);
+        let mut config = self
+            .runtime
+            .sandbox_config(&id)
+            .await
+            .map_err(unavailable)?;
+        if let Err(error) = change.check(&config) {
+            return Ok(Err(error));
+        }
+        config.redirect_uris = change.redirect_uris.clone();
+        config.protocol_mode = if change.lenient {
+            mock_iamsmart::ProtocolMode::Lenient
+        } else {
+            mock_iamsmart::ProtocolMode::Strict
+        };
+        config.code_lifetime_ms = change.code_lifetime_ms;
+        config.auto_responder = change.auto_responder.clone();
+        self.runtime
+            .update_config(&id, &config)
+            .await
+            .map_err(unavailable)?;
+        Ok(Ok(()))
+    }
+
+    /// Moves the sandbox clock `offset_ms` ahead of real time (0: back to real time). Creators only.
+    pub async fn travel_in_time(
+        &self,
+        account: &Account,
+        sandbox_id: &str,
+        offset_ms: i64,
+    ) -> Result<Result<(), SettingsError>, OrgError> {
+        let sandbox = self.sandbox(account, sandbox_id).await?;
+        self.require(account, &sandbox.org_id, Role::Creator)
+            .await?;
+        if !(0..=MAX_TIME_OFFSET_MS).contains(&offset_ms) {
+            return Ok(Err(SettingsError::BadTimeOffset));
+        }
+        self.runtime
+            .set_time_offset(&SandboxId::new(sandbox_id), offset_ms)
+            .await
+            .map_err(unavailable)?;
+        Ok(Ok(()))
+    }
+
+    /// Replaces the client secret and returns the new one (shown once). Creators only.
+    pub async fn rotate_secret(
+        &self,
+        account: &Account,
+        sandbox_id: &str,
+    ) -> Result<String, OrgError> {
+        let sandbox = self.sandbox(account, sandbox_id).await?;
+        self.require(account, &sandbox.org_id, Role::Creator)
+            .await?;
+        let id = SandboxId::new(sandbox_id);
+        let mut config = self
+            .runtime
+            .sandbox_config(&id)
+            .await
+            .map_err(unavailable)?;
+        let secret = random_hex(32);
+        config.client_secret = Secret::new(secret.clone());
+        self.runtime
+            .update_config(&id, &config)
+            .await
+            .map_err(unavailable)?;
+        Ok(secret)
+    }
+
     /// Forgets everything the sandbox stored, keeping its settings. Creators only.
     pub async fn reset_sandbox(&self, account: &Account, sandbox_id: &str) -> Result<(), OrgError> {
         let sandbox = self.sandbox(account, sandbox_id).await?;
@@ -375,4 +565,28 @@ fn summary_from_row(row: &sqlx::any::AnyRow) -> Result<SandboxSummary, OrgError>
         client_id: row.try_get("client_id").map_err(unavailable)?,
         created_at_ms: row.try_get("created_at_ms").map_err(unavailable)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_uris_must_be_absolute_http_urls_without_fragments() {
+        for good in [
+            "https://rp.example/callback",
+            "http://localhost:3000/cb?x=1",
+        ] {
+            assert!(valid_redirect_uri(good), "{good}");
+        }
+        for bad in [
+            "ftp://rp.example",
+            "https://",
+            "/callback",
+            "https://rp.example/#x",
+            "https://a b",
+        ] {
+            assert!(!valid_redirect_uri(bad), "{bad}");
+        }
+    }
 }

@@ -40,6 +40,7 @@ pub fn document(words: &Words, title: &str, script: Option<&str>, body: Markup) 
                 meta name="referrer" content="no-referrer";
                 title { (title) }
                 link rel="stylesheet" href=(STYLESHEET_PATH);
+                link rel="icon" href="/pkg/favicon.svg" type="image/svg+xml";
                 @if let Some(script) = script {
                     script src=(script) defer {}
                 }

@@ -362,3 +362,184 @@ async fn postgres_a_member_of_one_organisation_cannot_reach_anothers_sandbox() -
         None => Ok(()),
     }
 }
+
+/// Signs a getKey with these credentials and returns the envelope's code.
+async fn get_key_code(
+    portal: &TestPortal,
+    client_id: &str,
+    secret: &str,
+) -> anyhow::Result<String> {
+    let headers = mock_iamsmart::client::SignedHeaders::sign(
+        client_id,
+        secret,
+        &crate::relying_party::now_ms().to_string(),
+        &crate::relying_party::random_hex(16),
+        b"{}",
+    );
+    let mut request = reqwest::Client::new()
+        .post(portal.url("/api/v1/security/getKey"))
+        .body("{}");
+    for (name, value) in headers.into_headers() {
+        request = request.header(name, value);
+    }
+    let body = request.send().await?.bytes().await?;
+    Ok(mock_iamsmart::client::parse_envelope(&body)?.code)
+}
+
+#[tokio::test]
+async fn settings_changes_take_effect_and_only_creators_of_the_organisation_make_them()
+-> anyhow::Result<()> {
+    let portal = spawn_portal(TestEngine::Sqlite).await?.context("sqlite")?;
+    let mut owner = Visitor::arrive(&portal).await?;
+    owner.sign_up("settings@example.com", PASSWORD).await?;
+    let csrf = owner.csrf.clone();
+    owner
+        .call("create_org", &csrf, &[("name", "Kowloon Pay")])
+        .await?;
+    let org_id = owner.overview().await?["orgs"][0]["org_id"]
+        .as_str()
+        .context("org")?
+        .to_owned();
+    let (_, body) = owner
+        .call(
+            "create_sandbox",
+            &csrf,
+            &[("org_id", &org_id), ("name", "Checkout")],
+        )
+        .await?;
+    let created: Value = serde_json::from_str(&body)?;
+    let sandbox_id = created["sandbox"]["sandbox_id"]
+        .as_str()
+        .context("id")?
+        .to_owned();
+    let client_id = created["sandbox"]["client_id"]
+        .as_str()
+        .context("client")?
+        .to_owned();
+    let first_secret = created["client_secret"]
+        .as_str()
+        .context("secret")?
+        .to_owned();
+
+    let (status, body) = owner
+        .call(
+            "update_sandbox",
+            &csrf,
+            &[
+                ("sandbox_id", &sandbox_id),
+                (
+                    "redirect_uris",
+                    "https://app.example/cb\nhttp://localhost:3000/callback",
+                ),
+                ("protocol_mode", "strict"),
+                ("code_lifetime_s", "30"),
+                ("auto_responder", "auto-approve"),
+            ],
+        )
+        .await?;
+    assert!(status.is_success(), "{status} {body}");
+    let (_, body) = owner
+        .call("load_sandbox", "", &[("sandbox_id", &sandbox_id)])
+        .await?;
+    let settings: Value = serde_json::from_str(&body)?;
+    assert_eq!(settings["redirect_uris"][0], "https://app.example/cb");
+    assert_eq!(settings["code_lifetime_s"], 30);
+    assert_eq!(settings["auto_responder"], "auto-approve");
+    assert_eq!(settings["can_edit"], true);
+
+    // The new allow-list and auto-responder are live: getQR answers at once with a code.
+    let get_qr = portal.url(&format!(
+        "/api/v1/auth/getQR?clientID={client_id}&responseType=code&source=PC_Browser\
+         &redirectURI=https%3A%2F%2Fapp.example%2Fcb&scope=eidapi_auth&state=s1"
+    ));
+    let answer = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()?
+        .get(get_qr)
+        .send()
+        .await?;
+    assert_eq!(answer.status(), StatusCode::FOUND);
+    let location = answer
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        location.starts_with("https://app.example/cb?code="),
+        "{location}"
+    );
+
+    let (status, _) = owner
+        .call(
+            "update_sandbox",
+            &csrf,
+            &[
+                ("sandbox_id", &sandbox_id),
+                ("redirect_uris", "javascript:alert(1)"),
+                ("protocol_mode", "strict"),
+                ("code_lifetime_s", "30"),
+                ("auto_responder", ""),
+            ],
+        )
+        .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let (status, _) = owner
+        .call(
+            "travel_in_time",
+            &csrf,
+            &[("sandbox_id", &sandbox_id), ("minutes", "90")],
+        )
+        .await?;
+    assert!(status.is_success());
+    let (_, body) = owner
+        .call("load_sandbox", "", &[("sandbox_id", &sandbox_id)])
+        .await?;
+    assert_eq!(
+        serde_json::from_str::<Value>(&body)?["time_offset_minutes"],
+        90
+    );
+    let (status, _) = owner
+        .call(
+            "travel_in_time",
+            &csrf,
+            &[("sandbox_id", &sandbox_id), ("minutes", "-5")],
+        )
+        .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    assert_eq!(
+        get_key_code(&portal, &client_id, &first_secret).await?,
+        "D00000"
+    );
+    let (status, body) = owner
+        .call("rotate_secret", &csrf, &[("sandbox_id", &sandbox_id)])
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let new_secret: String = serde_json::from_str(&body)?;
+    assert_ne!(new_secret, first_secret);
+    assert_eq!(
+        get_key_code(&portal, &client_id, &first_secret).await?,
+        "D20006"
+    );
+    assert_eq!(
+        get_key_code(&portal, &client_id, &new_secret).await?,
+        "D00000"
+    );
+
+    let mut stranger = Visitor::arrive(&portal).await?;
+    stranger.sign_up("outsider@example.com", PASSWORD).await?;
+    let stranger_csrf = stranger.csrf.clone();
+    for (function, fields) in [
+        ("rotate_secret", vec![("sandbox_id", sandbox_id.as_str())]),
+        (
+            "travel_in_time",
+            vec![("sandbox_id", sandbox_id.as_str()), ("minutes", "1")],
+        ),
+        ("load_sandbox", vec![("sandbox_id", sandbox_id.as_str())]),
+    ] {
+        let (status, _) = stranger.call(function, &stranger_csrf, &fields).await?;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{function}");
+    }
+    Ok(())
+}
