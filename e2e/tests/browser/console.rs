@@ -112,9 +112,18 @@ async fn a_developer_signs_up_and_gets_a_working_sandbox_in_one_click() -> anyho
             ),
         )
         .await?;
-    let errors = browser.console_errors().await?;
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
-    browser.close().await?;
+    // The sandbox's own page, with its live request inspector, still empty.
+    client
+        .find(Locator::Css(".sandbox a[href^='/console/sandboxes/']"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait_until(
+            "the sandbox page's empty inspector",
+            "return !!document.querySelector('#no-requests');",
+        )
+        .await?;
 
     // The credentials work straight away: getKey signed with the secret, the CEK unwrapped with the key.
     let private_key =
@@ -141,5 +150,17 @@ async fn a_developer_signs_up_and_gets_a_working_sandbox_in_one_click() -> anyho
         .with_context(|| format!("getKey answered {}", String::from_utf8_lossy(&body)))?;
     let cek = client::unwrap_cek(&private_key, &content.secret_key)?;
     assert_eq!(cek.len(), 32);
-    Ok(())
+
+    // ...and the request shows up in the open inspector without a reload.
+    browser
+        .wait_until(
+            "the getKey request in the live inspector",
+            "return !!document.querySelector(\"#request-log tr[data-code='D00000']\");",
+        )
+        .await?;
+    let row = text_of(&browser, "#request-log tbody tr").await?;
+    assert!(row.contains("/api/v1/security/getKey"), "{row}");
+    let errors = browser.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    browser.close().await
 }

@@ -73,6 +73,20 @@ pub struct SandboxSettingsView {
     pub time_offset_minutes: i64,
 }
 
+/// One request in the inspector.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestView {
+    pub logged_at_ms: i64,
+    pub method: String,
+    pub path: String,
+    pub http_status: i64,
+    pub code: String,
+    pub message: String,
+    /// What the code usually means, in plain words.
+    pub explanation: String,
+    pub latency_us: i64,
+}
+
 /// The personas the settings page offers as auto-responders.
 pub const AUTO_RESPONDER_CHOICES: [&str; 5] = [
     "auto-approve",
@@ -97,7 +111,7 @@ fn csrf_value() -> String {
 pub mod backend {
     use std::{future::Future, pin::Pin, sync::Arc};
 
-    use super::{ConsoleOverview, NewSandboxView, SandboxSettingsView};
+    use super::{ConsoleOverview, NewSandboxView, RequestView, SandboxSettingsView};
 
     pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -179,6 +193,12 @@ pub mod backend {
             sandbox_id: String,
             minutes: i64,
         ) -> BoxFuture<'_, Result<(), ConsoleError>>;
+        /// The sandbox's newest requests; `None` when the session is not live.
+        fn requests(
+            &self,
+            session: String,
+            sandbox_id: String,
+        ) -> BoxFuture<'_, Result<Option<Vec<RequestView>>, ConsoleError>>;
         /// Returns the new secret, shown once.
         fn rotate_secret(
             &self,
@@ -432,6 +452,18 @@ pub async fn load_sandbox(
     };
     backend
         .sandbox_settings(session, sandbox_id)
+        .await
+        .map_err(request::refuse)
+}
+
+#[server(prefix = "/_console", endpoint = "load_requests")]
+pub async fn load_requests(sandbox_id: String) -> Result<Option<Vec<RequestView>>, ServerFnError> {
+    let backend::Backend(backend) = request::backend()?;
+    let Some(session) = request::session() else {
+        return Ok(None);
+    };
+    backend
+        .requests(session, sandbox_id)
         .await
         .map_err(request::refuse)
 }
@@ -746,6 +778,47 @@ pub fn SandboxPage() -> impl IntoView {
         },
         |(id, _, _)| load_sandbox(id),
     );
+    let requests = Resource::new(sandbox_id, load_requests);
+    // The inspector is live: the browser asks for new requests every two seconds (effects run only there).
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || requests.refetch(),
+            std::time::Duration::from_secs(2),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let request_rows = move || {
+        requests.get().map(|answer| match answer {
+            Ok(Some(rows)) if !rows.is_empty() => view! {
+                <table class="request-log" id="request-log">
+                    <thead>
+                        <tr><th>"Method"</th><th>"Path"</th><th>"Code"</th><th>"ms"</th><th></th></tr>
+                    </thead>
+                    <tbody>
+                        {rows
+                            .into_iter()
+                            .map(|row| {
+                                let code = row.code.clone();
+                                view! {
+                                    <tr data-code=code>
+                                        <td>{row.method}</td>
+                                        <td><code>{row.path}</code></td>
+                                        <td><code>{row.code}</code></td>
+                                        <td>{format!("{:.1}", row.latency_us as f64 / 1000.0)}</td>
+                                        <td>{row.message} <br /> <small>{row.explanation}</small></td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            }
+                .into_any(),
+            Ok(_) => view! { <p class="muted" id="no-requests">{move || text().no_requests}</p> }.into_any(),
+            Err(error) => view! { <p class="form-error">{error_text(&error)}</p> }.into_any(),
+        })
+    };
     let settings_view = move |view: SandboxSettingsView| {
         let id = view.sandbox.sandbox_id.clone();
         let uris = view.redirect_uris.join("\n");
@@ -858,6 +931,8 @@ pub fn SandboxPage() -> impl IntoView {
                         }
                     })
             }}
+            <h2>{move || text().requests_title}</h2>
+            <Transition fallback=move || view! { <p>{move || text().loading}</p> }>{request_rows}</Transition>
             <p><A href="/console">{move || text().console_title}</A></p>
         </section>
     }

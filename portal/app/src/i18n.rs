@@ -175,6 +175,8 @@ pub struct ConsoleText {
     pub time_offset: &'static str,
     pub travel: &'static str,
     pub rotate_secret: &'static str,
+    pub requests_title: &'static str,
+    pub no_requests: &'static str,
 }
 
 static EN: Text = Text {
@@ -303,6 +305,8 @@ static EN: Text = Text {
         time_offset: "Sandbox clock ahead of real time (minutes)",
         travel: "Travel in time",
         rotate_secret: "Rotate client secret",
+        requests_title: "Requests (live)",
+        no_requests: "No requests yet. Call the API with this sandbox's client ID and they appear here.",
     },
 };
 
@@ -423,6 +427,8 @@ static ZH_HK: Text = Text {
         time_offset: "沙盒時鐘比真實時間快（分鐘）",
         travel: "時間旅行",
         rotate_secret: "更換客戶端密鑰",
+        requests_title: "請求（即時）",
+        no_requests: "尚未有請求。以此沙盒的客戶端編號呼叫 API，請求便會在此顯示。",
     },
 };
 
@@ -543,6 +549,8 @@ static ZH_CN: Text = Text {
         time_offset: "沙盒时钟比真实时间快（分钟）",
         travel: "时间旅行",
         rotate_secret: "更换客户端密钥",
+        requests_title: "请求（实时）",
+        no_requests: "尚未有请求。以此沙盒的客户端编号调用 API，请求便会在此显示。",
     },
 };
 

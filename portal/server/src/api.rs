@@ -13,6 +13,12 @@ use axum::{
 };
 use mock_iamsmart::{ApiRequest, Call, DCode, Outcome, ResponseEnvelope};
 use sandbox_runtime::{Runtime, SandboxError};
+use sqlx::AnyPool;
+
+use crate::inspector::{self, RequestRecord};
+
+/// Paths longer than this are cut in the request inspector.
+const MAX_LOGGED_PATH: usize = 200;
 
 /// Bodies above this size are refused with 413 before they reach a sandbox (PROTOCOL §8: "> 10 MB body").
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
@@ -20,6 +26,7 @@ pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 /// Answers one API request.
 pub async fn handle(
     runtime: Runtime,
+    inspector: Option<AnyPool>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -44,6 +51,7 @@ pub async fn handle(
         }
         Err(error) => return sandbox_failure(&error),
     };
+    let started = std::time::Instant::now();
     let request = ApiRequest {
         method: method.as_str().to_owned(),
         path: uri.path().to_owned(),
@@ -60,7 +68,31 @@ pub async fn handle(
         body: body.to_vec(),
     };
     match runtime.call(&sandbox_id, &Call::Api(request)).await {
-        Ok(Outcome::Api(response)) => guest_response(response),
+        Ok(Outcome::Api(response)) => {
+            if let Some(pool) = inspector {
+                let envelope = response.envelope();
+                let record = RequestRecord {
+                    logged_at_ms: crate::unix_time_ms(),
+                    method: method.as_str().to_owned(),
+                    path: uri.path().chars().take(MAX_LOGGED_PATH).collect(),
+                    http_status: i64::from(response.status),
+                    code: envelope
+                        .as_ref()
+                        .map(|e| e.code.clone())
+                        .unwrap_or_default(),
+                    message: envelope.map(|e| e.message).unwrap_or_default(),
+                    latency_us: i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX),
+                };
+                let sandbox = sandbox_id.as_str().to_owned();
+                // Recorded off the response path: the inspector must never slow the API down or fail it.
+                tokio::spawn(async move {
+                    if let Err(error) = inspector::record(&pool, &sandbox, &record).await {
+                        tracing::warn!(error = %error, "could not record a request for the inspector");
+                    }
+                });
+            }
+            guest_response(response)
+        }
         Ok(_) => sandbox_failure(&SandboxError::GuestContract {
             reason: "an API call was answered with something other than an API response".to_owned(),
         }),

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use portal_app::console::{
-    ConsoleOverview, NewSandboxView, OrgView, SandboxSettingsView, SandboxView,
+    ConsoleOverview, NewSandboxView, OrgView, RequestView, SandboxSettingsView, SandboxView,
     backend::{BoxFuture, ConsoleBackend, ConsoleError},
 };
 
@@ -53,6 +53,7 @@ fn sign_in_refusal(error: SignInError) -> ConsoleError {
 
 /// The console's backend.
 pub struct PortalConsole {
+    pub pool: sqlx::AnyPool,
     pub accounts: Accounts,
     pub orgs: Orgs,
     pub secure_cookies: bool,
@@ -303,6 +304,42 @@ impl ConsoleBackend for PortalConsole {
                 .await
                 .map_err(org_refusal)?
                 .map_err(settings_refusal)
+        })
+    }
+
+    fn requests(
+        &self,
+        session: String,
+        sandbox_id: String,
+    ) -> BoxFuture<'_, Result<Option<Vec<RequestView>>, ConsoleError>> {
+        Box::pin(async move {
+            let Some(account) = self.session_account(&session).await? else {
+                return Ok(None);
+            };
+            self.orgs
+                .sandbox(&account, &sandbox_id)
+                .await
+                .map_err(org_refusal)?;
+            let rows = crate::inspector::recent(&self.pool, &sandbox_id, 50)
+                .await
+                .map_err(|error| {
+                    tracing::error!(error = %error, "could not read the request log");
+                    org_refusal(OrgError::Unavailable)
+                })?;
+            Ok(Some(
+                rows.into_iter()
+                    .map(|row| RequestView {
+                        explanation: crate::inspector::explain(&row.code).to_owned(),
+                        logged_at_ms: row.logged_at_ms,
+                        method: row.method,
+                        path: row.path,
+                        http_status: row.http_status,
+                        code: row.code,
+                        message: row.message,
+                        latency_us: row.latency_us,
+                    })
+                    .collect(),
+            ))
         })
     }
 

@@ -10,6 +10,7 @@ mod broker;
 mod console_backend;
 pub mod db;
 pub mod demo;
+mod inspector;
 mod orgs;
 mod page;
 mod phone;
@@ -206,6 +207,7 @@ pub fn app(
         ));
 
     let console = console_backend::context(console_backend::PortalConsole {
+        pool: database.pool().clone(),
         accounts: accounts::Accounts::new(database.pool().clone()),
         orgs: orgs::Orgs::new(
             database.pool().clone(),
@@ -217,6 +219,7 @@ pub fn app(
             .as_deref()
             .is_some_and(|url| url.starts_with("https://")),
     });
+    let inspector_pool = database.pool().clone();
     let health_database = database;
     let login_pages = Router::new()
         .route("/api/v1/auth/getQR", any(broker::get_qr))
@@ -249,6 +252,11 @@ pub fn app(
             "/phone/{client_id}/tickets/{ticket_id}/expire",
             post(phone::expire),
         )
+        // Browsers ask for /favicon.ico on pages that name no icon; the portal has one, as SVG.
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::response::Redirect::permanent("/pkg/favicon.svg") }),
+        )
         .route(
             "/assets/{name}",
             get(|uri: Uri| async move { page::asset(uri.path()) }),
@@ -263,7 +271,14 @@ pub fn app(
             "/api/v1/{*path}",
             any(
                 move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-                    api::handle(runtime.clone(), method, uri, headers, body)
+                    api::handle(
+                        runtime.clone(),
+                        Some(inspector_pool.clone()),
+                        method,
+                        uri,
+                        headers,
+                        body,
+                    )
                 },
             )
             .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES)),

@@ -527,6 +527,39 @@ async fn settings_changes_take_effect_and_only_creators_of_the_organisation_make
         "D00000"
     );
 
+    // The inspector saw those getKey calls, explained the failure, and keeps no secrets.
+    let mut logged = Value::Null;
+    for _ in 0..50 {
+        let (_, body) = owner
+            .call("load_requests", "", &[("sandbox_id", &sandbox_id)])
+            .await?;
+        logged = serde_json::from_str(&body)?;
+        if logged.as_array().is_some_and(|rows| rows.len() >= 3) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let rows = logged.as_array().context("request rows")?;
+    let codes: Vec<&str> = rows.iter().filter_map(|row| row["code"].as_str()).collect();
+    assert!(
+        codes.contains(&"D20006") && codes.contains(&"D00000"),
+        "{codes:?}"
+    );
+    let mismatch = rows
+        .iter()
+        .find(|row| row["code"] == "D20006")
+        .context("D20006 row")?;
+    assert!(
+        mismatch["explanation"]
+            .as_str()
+            .is_some_and(|text| text.contains("URL-encode"))
+    );
+    assert_eq!(mismatch["path"], "/api/v1/security/getKey");
+    assert!(
+        !logged.to_string().contains(&new_secret),
+        "no secrets in the inspector"
+    );
+
     let mut stranger = Visitor::arrive(&portal).await?;
     stranger.sign_up("outsider@example.com", PASSWORD).await?;
     let stranger_csrf = stranger.csrf.clone();
@@ -537,6 +570,7 @@ async fn settings_changes_take_effect_and_only_creators_of_the_organisation_make
             vec![("sandbox_id", sandbox_id.as_str()), ("minutes", "1")],
         ),
         ("load_sandbox", vec![("sandbox_id", sandbox_id.as_str())]),
+        ("load_requests", vec![("sandbox_id", sandbox_id.as_str())]),
     ] {
         let (status, _) = stranger.call(function, &stranger_csrf, &fields).await?;
         assert_eq!(status, StatusCode::NOT_FOUND, "{function}");

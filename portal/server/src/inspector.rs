@@ -1,0 +1,135 @@
+//! The request inspector's store: one row per API request a sandbox answered, so its developers can see what
+//! their integration sent and why it failed, in plain words.
+//!
+//! Rows hold the method, path, HTTP status, D-code, the protocol's message and the latency — never headers, query
+//! strings or bodies, which carry signatures, codes, tokens and identity data. Each sandbox keeps its newest
+//! [`KEPT_PER_SANDBOX`] rows. Reading goes through the console, which checks membership first.
+
+use sqlx::{AnyPool, Row};
+
+/// How many requests each sandbox keeps.
+pub const KEPT_PER_SANDBOX: i64 = 500;
+
+/// One request as the inspector shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestRecord {
+    pub logged_at_ms: i64,
+    pub method: String,
+    pub path: String,
+    pub http_status: i64,
+    pub code: String,
+    pub message: String,
+    pub latency_us: i64,
+}
+
+/// Stores one request and trims the sandbox's log to its newest rows.
+pub async fn record(
+    pool: &AnyPool,
+    sandbox_id: &str,
+    request: &RequestRecord,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO request_log (sandbox_id, logged_at_ms, method, path, http_status, code, message, latency_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(sandbox_id)
+    .bind(request.logged_at_ms)
+    .bind(&request.method)
+    .bind(&request.path)
+    .bind(request.http_status)
+    .bind(&request.code)
+    .bind(&request.message)
+    .bind(request.latency_us)
+    .execute(pool)
+    .await?;
+    sqlx::query(
+        "DELETE FROM request_log WHERE sandbox_id = $1 AND logged_at_ms < (\
+         SELECT logged_at_ms FROM request_log WHERE sandbox_id = $1 \
+         ORDER BY logged_at_ms DESC LIMIT 1 OFFSET $2)",
+    )
+    .bind(sandbox_id)
+    .bind(KEPT_PER_SANDBOX)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The sandbox's newest requests, newest first.
+pub async fn recent(
+    pool: &AnyPool,
+    sandbox_id: &str,
+    limit: i64,
+) -> Result<Vec<RequestRecord>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT logged_at_ms, method, path, http_status, code, message, latency_us FROM request_log \
+         WHERE sandbox_id = $1 ORDER BY logged_at_ms DESC LIMIT $2",
+    )
+    .bind(sandbox_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(RequestRecord {
+                logged_at_ms: row.try_get("logged_at_ms")?,
+                method: row.try_get("method")?,
+                path: row.try_get("path")?,
+                http_status: row.try_get("http_status")?,
+                code: row.try_get("code")?,
+                message: row.try_get("message")?,
+                latency_us: row.try_get("latency_us")?,
+            })
+        })
+        .collect()
+}
+
+/// What a D-code usually means for the developer who got it, and what to do.
+pub fn explain(code: &str) -> &'static str {
+    match code {
+        "D00000" => "Success.",
+        "D20001" => {
+            "A required parameter is missing: send clientID, signatureMethod, timestamp, nonce and signature as headers."
+        }
+        "D20002" => "A parameter is present but empty.",
+        "D20003" => {
+            "A parameter has the wrong form (for example a timestamp not in epoch milliseconds, more than 5 minutes from now, or a nonce longer than 36 characters)."
+        }
+        "D20004" => {
+            "Duplicated request: this nonce was used before, or the timestamp is earlier than your previous request's. Use a fresh nonce every time."
+        }
+        "D20005" => "Unsupported signature method: send signatureMethod HmacSHA256.",
+        "D20006" => {
+            "Signature mismatch: sign clientID + signatureMethod + timestamp + nonce + the raw body with HMAC-SHA256 and your client secret, Base64-encode it, then URL-encode the Base64."
+        }
+        "D20007" => "Unsupported source value.",
+        "D20008" => {
+            "The redirect URI is not on this sandbox's allow-list (exact match, including the path and trailing slash)."
+        }
+        "D20015" => "A requested scope is not granted to this sandbox.",
+        "D30002" => {
+            "The content encryption key (CEK) is missing or expired: call getKey again and retry."
+        }
+        "D30004" => {
+            "Decryption failed: encrypt with the CEK from your latest getKey, AES-256-GCM with a 12-byte IV, as [IV length][IV][ciphertext+tag] in Base64."
+        }
+        "D40004" => {
+            "The authorisation code does not exist, was already used, or expired (codes live 60 seconds and work once)."
+        }
+        "D99990" => "There is no API at this path and method.",
+        "D99992" => "Authorisation failed: no sandbox has this client ID.",
+        "D20000" => "The sandbox could not process the request; see the message.",
+        _ => "See the error code table in the guides.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_mistakes_are_explained_in_plain_words() {
+        assert!(explain("D20006").contains("URL-encode"));
+        assert!(explain("D30002").contains("getKey"));
+        assert!(explain("D99999").contains("guides"));
+    }
+}
