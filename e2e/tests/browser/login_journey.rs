@@ -142,7 +142,7 @@ async fn approving_on_the_virtual_phone_signs_the_first_tab_in_to_demo_bank() ->
         .await?
         .text()
         .await?;
-    assert!(user_type.contains("iAM Smart+"), "{user_type}");
+    assert_eq!(user_type, "sign", "userType of an iAM Smart+ persona");
     let errors = browser.console_errors().await?;
     assert!(errors.is_empty(), "broker and bank console: {errors:?}");
     browser.close().await

@@ -8,7 +8,7 @@ use serde_json::Value;
 use sqlx::{ConnectOptions, Row, any::AnyConnectOptions};
 use std::str::FromStr;
 
-use crate::support::{TestEngine, TestPortal, spawn_portal};
+use crate::support::{TestEngine, TestPortal, spawn_portal, spawn_second_portal};
 
 /// A browser without JavaScript: it keeps its own cookies and does not follow redirects.
 struct Visitor {
@@ -576,4 +576,71 @@ async fn settings_changes_take_effect_and_only_creators_of_the_organisation_make
         assert_eq!(status, StatusCode::NOT_FOUND, "{function}");
     }
     Ok(())
+}
+
+/// Two server processes on one database: a request served by one shows up in the console of the other.
+async fn a_request_served_by_one_node_shows_up_in_the_other_nodes_inspector(
+    first: &TestPortal,
+) -> anyhow::Result<()> {
+    let second = spawn_second_portal(first).await?;
+    let mut owner = Visitor::arrive(&second).await?;
+    owner.sign_up("nodes@example.com", PASSWORD).await?;
+    let csrf = owner.csrf.clone();
+    owner
+        .call("create_org", &csrf, &[("name", "Two Nodes Ltd")])
+        .await?;
+    let org_id = owner.overview().await?["orgs"][0]["org_id"]
+        .as_str()
+        .context("org")?
+        .to_owned();
+    let (_, body) = owner
+        .call(
+            "create_sandbox",
+            &csrf,
+            &[("org_id", &org_id), ("name", "Shared")],
+        )
+        .await?;
+    let created: Value = serde_json::from_str(&body)?;
+    let sandbox_id = created["sandbox"]["sandbox_id"]
+        .as_str()
+        .context("id")?
+        .to_owned();
+    let client_id = created["sandbox"]["client_id"].as_str().context("client")?;
+    let secret = created["client_secret"].as_str().context("secret")?;
+
+    // Served by the first node...
+    assert_eq!(get_key_code(first, client_id, secret).await?, "D00000");
+    // ...seen by the console of the second.
+    for _ in 0..50 {
+        let (_, body) = owner
+            .call("load_requests", "", &[("sandbox_id", &sandbox_id)])
+            .await?;
+        let rows: Value = serde_json::from_str(&body)?;
+        if rows
+            .as_array()
+            .is_some_and(|rows| rows.iter().any(|row| row["code"] == "D00000"))
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the second node's inspector never saw the request")
+}
+
+#[tokio::test]
+async fn postgres_a_request_served_by_one_node_shows_up_in_the_other_nodes_inspector()
+-> anyhow::Result<()> {
+    match spawn_portal(TestEngine::Postgres).await? {
+        Some(portal) => {
+            a_request_served_by_one_node_shows_up_in_the_other_nodes_inspector(&portal).await
+        }
+        None => Ok(()),
+    }
+}
+
+#[tokio::test]
+async fn sqlite_a_request_served_by_one_node_shows_up_in_the_other_nodes_inspector()
+-> anyhow::Result<()> {
+    let portal = spawn_portal(TestEngine::Sqlite).await?.context("sqlite")?;
+    a_request_served_by_one_node_shows_up_in_the_other_nodes_inspector(&portal).await
 }

@@ -22,7 +22,8 @@ pub struct TestPortal {
     pub database_url: String,
     pub runtime: sandbox_runtime::Runtime,
     _site: TempDir,
-    _database: TestDatabase,
+    /// `None` for a second portal sharing another portal's database.
+    _database: Option<TestDatabase>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -52,6 +53,19 @@ pub async fn spawn_portal(engine: TestEngine) -> anyhow::Result<Option<TestPorta
     let Some(database) = TestDatabase::create(engine).await? else {
         return Ok(None);
     };
+    let url = database.url.clone();
+    start_portal(url, Some(database)).await.map(Some)
+}
+
+/// A second server process on `first`'s database, as several nodes share one PostgreSQL in production.
+pub async fn spawn_second_portal(first: &TestPortal) -> anyhow::Result<TestPortal> {
+    start_portal(first.database_url.clone(), None).await
+}
+
+async fn start_portal(
+    database_url: String,
+    database: Option<TestDatabase>,
+) -> anyhow::Result<TestPortal> {
     let site = TempDir::new("site")?;
     std::fs::create_dir_all(site.path().join("pkg"))?;
     std::fs::write(
@@ -60,7 +74,7 @@ pub async fn spawn_portal(engine: TestEngine) -> anyhow::Result<Option<TestPorta
     )?;
     let config = PortalConfig {
         listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        database_url: database.url.clone(),
+        database_url: database_url.clone(),
         site_root: site.path().to_path_buf(),
         guest_path: guest_path()?,
         // Shared by the tests of this run: the first one compiles the guest, the rest load the cache.
@@ -75,14 +89,14 @@ pub async fn spawn_portal(engine: TestEngine) -> anyhow::Result<Option<TestPorta
     tokio::spawn(portal.serve_until(async move {
         let _ = stopped.await;
     }));
-    Ok(Some(TestPortal {
-        database_url: database.url.clone(),
+    Ok(TestPortal {
+        database_url,
         base_url,
         runtime,
         _site: site,
         _database: database,
         shutdown: Some(shutdown),
-    }))
+    })
 }
 
 /// The sandbox guest component that `cargo xtask test` builds and names in `MOCK_IAMSMART_GUEST`.
