@@ -422,6 +422,13 @@ impl Orgs {
         })
     }
 
+    /// Checks that the caller is a Creator in the organisation owning `sandbox_id` (`NotFound` for
+    /// non-members, `Forbidden` for members without the role).
+    async fn creator_of(&self, account: &Account, sandbox_id: &str) -> Result<(), OrgError> {
+        let sandbox = self.sandbox(account, sandbox_id).await?;
+        self.require(account, &sandbox.org_id, Role::Creator).await
+    }
+
     /// Whether the caller may change things in `org_id`.
     pub async fn is_creator(&self, account: &Account, org_id: &str) -> bool {
         self.require(account, org_id, Role::Creator).await.is_ok()
@@ -459,9 +466,7 @@ impl Orgs {
         sandbox_id: &str,
         change: &SettingsChange,
     ) -> Result<Result<(), SettingsError>, OrgError> {
-        let sandbox = self.sandbox(account, sandbox_id).await?;
-        self.require(account, &sandbox.org_id, Role::Creator)
-            .await?;
+        self.creator_of(account, sandbox_id).await?;
         let id = SandboxId::new(sandbox_id);
         let mut config = self
             .runtime
@@ -493,9 +498,7 @@ impl Orgs {
         sandbox_id: &str,
         offset_ms: i64,
     ) -> Result<Result<(), SettingsError>, OrgError> {
-        let sandbox = self.sandbox(account, sandbox_id).await?;
-        self.require(account, &sandbox.org_id, Role::Creator)
-            .await?;
+        self.creator_of(account, sandbox_id).await?;
         if !(0..=MAX_TIME_OFFSET_MS).contains(&offset_ms) {
             return Ok(Err(SettingsError::BadTimeOffset));
         }
@@ -512,9 +515,7 @@ impl Orgs {
         account: &Account,
         sandbox_id: &str,
     ) -> Result<String, OrgError> {
-        let sandbox = self.sandbox(account, sandbox_id).await?;
-        self.require(account, &sandbox.org_id, Role::Creator)
-            .await?;
+        self.creator_of(account, sandbox_id).await?;
         let id = SandboxId::new(sandbox_id);
         let mut config = self
             .runtime
@@ -532,9 +533,7 @@ impl Orgs {
 
     /// Forgets everything the sandbox stored, keeping its settings. Creators only.
     pub async fn reset_sandbox(&self, account: &Account, sandbox_id: &str) -> Result<(), OrgError> {
-        let sandbox = self.sandbox(account, sandbox_id).await?;
-        self.require(account, &sandbox.org_id, Role::Creator)
-            .await?;
+        self.creator_of(account, sandbox_id).await?;
         self.runtime
             .reset_sandbox(&SandboxId::new(sandbox_id))
             .await
@@ -547,9 +546,7 @@ impl Orgs {
         account: &Account,
         sandbox_id: &str,
     ) -> Result<(), OrgError> {
-        let sandbox = self.sandbox(account, sandbox_id).await?;
-        self.require(account, &sandbox.org_id, Role::Creator)
-            .await?;
+        self.creator_of(account, sandbox_id).await?;
         self.runtime
             .delete_sandbox(&SandboxId::new(sandbox_id))
             .await

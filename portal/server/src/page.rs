@@ -111,16 +111,7 @@ pub fn visitor_lang(query_lang: Option<&str>, headers: &HeaderMap) -> Lang {
             None
         }
     };
-    let from_cookie = || {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == "lang")
-            .and_then(|(_, value)| from_tag(value))
-    };
+    let from_cookie = || cookie(headers, "lang").and_then(|value| from_tag(&value));
     let from_accept_language = || {
         headers
             .get(header::ACCEPT_LANGUAGE)
@@ -137,6 +128,18 @@ pub fn visitor_lang(query_lang: Option<&str>, headers: &HeaderMap) -> Lang {
         .or_else(from_cookie)
         .or_else(from_accept_language)
         .unwrap_or(Lang::EnUs)
+}
+
+/// The value of the request's cookie called `name`, if it sent one.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(cookie_name, _)| *cookie_name == name)
+        .map(|(_, value)| value.to_owned())
 }
 
 /// The base URL browsers and phones reach this server at: the configured public URL, else the

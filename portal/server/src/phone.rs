@@ -100,15 +100,7 @@ fn well_formed_persona_id(id: &str) -> bool {
 }
 
 fn persona_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == PERSONA_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|value| well_formed_persona_id(value))
+    page::cookie(headers, PERSONA_COOKIE).filter(|value| well_formed_persona_id(value))
 }
 
 /// `GET /phone/{clientID}`: the persona picker, or the list of requests waiting.

@@ -5,32 +5,11 @@ use mock_iamsmart::{Call, GetQrParams, Outcome, client};
 
 use crate::{
     relying_party::{REDIRECT_URI, RelyingParty, now_ms, random_hex},
-    support::{TestEngine, TestPortal, spawn_portal},
+    support::{TestEngine, TestPortal, on_both_engines, spawn_portal},
 };
 
 async fn portal(engine: TestEngine) -> anyhow::Result<Option<TestPortal>> {
     spawn_portal(engine).await
-}
-
-/// Runs a check on both engines; PostgreSQL is skipped loudly when unreachable and not required.
-macro_rules! on_both_engines {
-    ($check:ident, $sqlite:ident, $postgres:ident) => {
-        #[tokio::test]
-        async fn $sqlite() -> anyhow::Result<()> {
-            match portal(TestEngine::Sqlite).await? {
-                Some(portal) => $check(&portal).await,
-                None => anyhow::bail!("SQLite is always available"),
-            }
-        }
-
-        #[tokio::test]
-        async fn $postgres() -> anyhow::Result<()> {
-            match portal(TestEngine::Postgres).await? {
-                Some(portal) => $check(&portal).await,
-                None => Ok(()),
-            }
-        }
-    };
 }
 
 async fn get_token_with_a_bad_code_answers_d40004(portal: &TestPortal) -> anyhow::Result<()> {

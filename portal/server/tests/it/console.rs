@@ -363,6 +363,49 @@ async fn postgres_a_member_of_one_organisation_cannot_reach_anothers_sandbox() -
     }
 }
 
+/// A sandbox created through the console, with the credentials it showed once.
+struct CreatedSandbox {
+    sandbox_id: String,
+    client_id: String,
+    client_secret: String,
+}
+
+/// Signs a new owner up on `portal`, creates an organisation and a sandbox in it.
+async fn owner_with_sandbox(
+    portal: &TestPortal,
+    email: &str,
+) -> anyhow::Result<(Visitor, CreatedSandbox)> {
+    let mut owner = Visitor::arrive(portal).await?;
+    owner.sign_up(email, PASSWORD).await?;
+    let csrf = owner.csrf.clone();
+    let (status, body) = owner
+        .call("create_org", &csrf, &[("name", "Harbour Fintech")])
+        .await?;
+    anyhow::ensure!(status.is_success(), "create_org: {status} {body}");
+    let org_id = owner.overview().await?["orgs"][0]["org_id"]
+        .as_str()
+        .context("org")?
+        .to_owned();
+    let (status, body) = owner
+        .call(
+            "create_sandbox",
+            &csrf,
+            &[("org_id", &org_id), ("name", "Checkout")],
+        )
+        .await?;
+    anyhow::ensure!(status == StatusCode::OK, "create_sandbox: {status} {body}");
+    let created: Value = serde_json::from_str(&body)?;
+    let text = |value: &Value| value.as_str().map(str::to_owned).context("a string");
+    Ok((
+        owner,
+        CreatedSandbox {
+            sandbox_id: text(&created["sandbox"]["sandbox_id"])?,
+            client_id: text(&created["sandbox"]["client_id"])?,
+            client_secret: text(&created["client_secret"])?,
+        },
+    ))
+}
+
 /// Signs a getKey with these credentials and returns the envelope's code.
 async fn get_key_code(
     portal: &TestPortal,
@@ -390,36 +433,13 @@ async fn get_key_code(
 async fn settings_changes_take_effect_and_only_creators_of_the_organisation_make_them()
 -> anyhow::Result<()> {
     let portal = spawn_portal(TestEngine::Sqlite).await?.context("sqlite")?;
-    let mut owner = Visitor::arrive(&portal).await?;
-    owner.sign_up("settings@example.com", PASSWORD).await?;
+    let (mut owner, created) = owner_with_sandbox(&portal, "settings@example.com").await?;
     let csrf = owner.csrf.clone();
-    owner
-        .call("create_org", &csrf, &[("name", "Kowloon Pay")])
-        .await?;
-    let org_id = owner.overview().await?["orgs"][0]["org_id"]
-        .as_str()
-        .context("org")?
-        .to_owned();
-    let (_, body) = owner
-        .call(
-            "create_sandbox",
-            &csrf,
-            &[("org_id", &org_id), ("name", "Checkout")],
-        )
-        .await?;
-    let created: Value = serde_json::from_str(&body)?;
-    let sandbox_id = created["sandbox"]["sandbox_id"]
-        .as_str()
-        .context("id")?
-        .to_owned();
-    let client_id = created["sandbox"]["client_id"]
-        .as_str()
-        .context("client")?
-        .to_owned();
-    let first_secret = created["client_secret"]
-        .as_str()
-        .context("secret")?
-        .to_owned();
+    let CreatedSandbox {
+        sandbox_id,
+        client_id,
+        client_secret: first_secret,
+    } = created;
 
     let (status, body) = owner
         .call(
@@ -583,30 +603,9 @@ async fn a_request_served_by_one_node_shows_up_in_the_other_nodes_inspector(
     first: &TestPortal,
 ) -> anyhow::Result<()> {
     let second = spawn_second_portal(first).await?;
-    let mut owner = Visitor::arrive(&second).await?;
-    owner.sign_up("nodes@example.com", PASSWORD).await?;
-    let csrf = owner.csrf.clone();
-    owner
-        .call("create_org", &csrf, &[("name", "Two Nodes Ltd")])
-        .await?;
-    let org_id = owner.overview().await?["orgs"][0]["org_id"]
-        .as_str()
-        .context("org")?
-        .to_owned();
-    let (_, body) = owner
-        .call(
-            "create_sandbox",
-            &csrf,
-            &[("org_id", &org_id), ("name", "Shared")],
-        )
-        .await?;
-    let created: Value = serde_json::from_str(&body)?;
-    let sandbox_id = created["sandbox"]["sandbox_id"]
-        .as_str()
-        .context("id")?
-        .to_owned();
-    let client_id = created["sandbox"]["client_id"].as_str().context("client")?;
-    let secret = created["client_secret"].as_str().context("secret")?;
+    let (mut owner, created) = owner_with_sandbox(&second, "nodes@example.com").await?;
+    let sandbox_id = created.sandbox_id;
+    let (client_id, secret) = (created.client_id.as_str(), created.client_secret.as_str());
 
     // Served by the first node...
     assert_eq!(get_key_code(first, client_id, secret).await?, "D00000");

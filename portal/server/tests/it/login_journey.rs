@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::{
     relying_party::{REDIRECT_URI, RelyingParty},
-    support::{TestEngine, TestPortal, spawn_portal},
+    support::{TestEngine, TestPortal, on_both_engines, spawn_portal},
 };
 
 /// A browser-like client that does not follow redirects, so each hop can be checked.
@@ -102,26 +102,6 @@ fn code_from(redirect: &str) -> anyhow::Result<String> {
         .strip_suffix("&state=journey-1")
         .with_context(|| format!("state not echoed in {redirect}"))?;
     Ok(code.to_owned())
-}
-
-macro_rules! on_both_engines {
-    ($check:ident, $sqlite:ident, $postgres:ident) => {
-        #[tokio::test]
-        async fn $sqlite() -> anyhow::Result<()> {
-            match spawn_portal(TestEngine::Sqlite).await? {
-                Some(portal) => $check(&portal).await,
-                None => anyhow::bail!("SQLite is always available"),
-            }
-        }
-
-        #[tokio::test]
-        async fn $postgres() -> anyhow::Result<()> {
-            match spawn_portal(TestEngine::Postgres).await? {
-                Some(portal) => $check(&portal).await,
-                None => Ok(()),
-            }
-        }
-    };
 }
 
 async fn the_broker_page_shows_a_qr_code_that_opens_the_virtual_phone(

@@ -256,3 +256,26 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// Defines a SQLite test and a PostgreSQL test that run the same check on a fresh portal; PostgreSQL is skipped
+/// loudly when unreachable and not required.
+macro_rules! on_both_engines {
+    ($check:ident, $sqlite:ident, $postgres:ident) => {
+        #[tokio::test]
+        async fn $sqlite() -> anyhow::Result<()> {
+            match $crate::support::spawn_portal($crate::support::TestEngine::Sqlite).await? {
+                Some(portal) => $check(&portal).await,
+                None => anyhow::bail!("SQLite is always available"),
+            }
+        }
+
+        #[tokio::test]
+        async fn $postgres() -> anyhow::Result<()> {
+            match $crate::support::spawn_portal($crate::support::TestEngine::Postgres).await? {
+                Some(portal) => $check(&portal).await,
+                None => Ok(()),
+            }
+        }
+    };
+}
+pub(crate) use on_both_engines;
