@@ -101,6 +101,12 @@ async fn a_developer_signs_up_and_gets_a_working_sandbox_in_one_click() -> anyho
             "return !!document.querySelector('#new-client-secret');",
         )
         .await?;
+    let sandbox_id = client
+        .find(Locator::Css("#new-sandbox"))
+        .await?
+        .attr("data-sandbox-id")
+        .await?
+        .context("the new sandbox's ID")?;
     let client_id = text_of(&browser, "#new-client-id").await?;
     let client_secret = text_of(&browser, "#new-client-secret").await?;
     let private_key_pem = text_of(&browser, "#new-private-key").await?;
@@ -126,8 +132,8 @@ async fn a_developer_signs_up_and_gets_a_working_sandbox_in_one_click() -> anyho
         .await?;
 
     // The credentials work straight away: getKey signed with the secret, the CEK unwrapped with the key.
-    let private_key =
-        RsaPrivateKey::from_pkcs8_pem(&private_key_pem).context("the private key PEM")?;
+    let private_key = RsaPrivateKey::from_pkcs8_pem(&private_key_pem)
+        .map_err(|error| anyhow::anyhow!("the private key PEM: {error}"))?;
     let timestamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
         .as_millis()
@@ -162,5 +168,55 @@ async fn a_developer_signs_up_and_gets_a_working_sandbox_in_one_click() -> anyho
     assert!(row.contains("/api/v1/security/getKey"), "{row}");
     let errors = browser.console_errors().await?;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
+
+    // Someone in another organisation cannot open that sandbox's page.
+    client.delete_all_cookies().await?;
+    client.goto(&portal.url("/sign-up")).await?;
+    browser.wait_for_hydration().await?;
+    fill(
+        &browser,
+        "#sign-up-form input[name='display_name']",
+        "Outsider",
+    )
+    .await?;
+    fill(
+        &browser,
+        "#sign-up-form input[name='email']",
+        "outsider@example.com",
+    )
+    .await?;
+    fill(
+        &browser,
+        "#sign-up-form input[name='password']",
+        "another long pass",
+    )
+    .await?;
+    client
+        .find(Locator::Css("#sign-up-form button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait_until(
+            "the outsider's console",
+            "return !!document.querySelector('#signed-in-as');",
+        )
+        .await?;
+    client
+        .goto(&portal.url(&format!("/console/sandboxes/{sandbox_id}")))
+        .await?;
+    browser
+        .wait_until(
+            "the refusal",
+            "return !!document.querySelector('#sandbox-error');",
+        )
+        .await?;
+    assert_eq!(text_of(&browser, "#sandbox-error").await?, "not found");
+    assert!(
+        client
+            .find(Locator::Css("#sandbox-client-id"))
+            .await
+            .is_err()
+    );
     browser.close().await
 }

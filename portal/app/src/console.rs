@@ -71,7 +71,29 @@ pub struct SandboxSettingsView {
     /// Empty when no auto-responder is set.
     pub auto_responder: String,
     pub time_offset_minutes: i64,
+    pub faults: Vec<FaultView>,
 }
+
+/// An injected fault that still has requests to affect.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultView {
+    pub path: String,
+    /// Empty for a delay alone.
+    pub code: String,
+    pub delay_ms: i64,
+    pub remaining: i64,
+}
+
+/// The APIs a fault can target (`*` is any), and the codes the form offers (empty: a delay alone).
+pub const FAULT_PATHS: [&str; 4] = [
+    "/api/v1/security/getKey",
+    "/api/v1/auth/getToken",
+    "/api/v1/security/revokeKey",
+    "*",
+];
+pub const FAULT_CODES: [&str; 7] = [
+    "D30002", "D40004", "D20006", "D20004", "D99990", "D20000", "",
+];
 
 /// One request in the inspector.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,6 +221,17 @@ pub mod backend {
             session: String,
             sandbox_id: String,
         ) -> BoxFuture<'_, Result<Option<Vec<RequestView>>, ConsoleError>>;
+        fn inject_fault(
+            &self,
+            session: String,
+            sandbox_id: String,
+            fault: (String, String, i64, i64),
+        ) -> BoxFuture<'_, Result<(), ConsoleError>>;
+        fn clear_faults(
+            &self,
+            session: String,
+            sandbox_id: String,
+        ) -> BoxFuture<'_, Result<(), ConsoleError>>;
         /// Returns the new secret, shown once.
         fn rotate_secret(
             &self,
@@ -506,6 +539,37 @@ pub async fn travel_in_time(
         .map_err(request::refuse)
 }
 
+#[server(prefix = "/_console", endpoint = "inject_fault")]
+pub async fn inject_fault(
+    csrf: String,
+    sandbox_id: String,
+    path: String,
+    code: String,
+    count: i64,
+    delay_ms: i64,
+) -> Result<(), ServerFnError> {
+    request::check_csrf(&csrf)?;
+    let backend::Backend(backend) = request::backend()?;
+    backend
+        .inject_fault(
+            signed_in_session()?,
+            sandbox_id,
+            (path, code, count, delay_ms),
+        )
+        .await
+        .map_err(request::refuse)
+}
+
+#[server(prefix = "/_console", endpoint = "clear_faults")]
+pub async fn clear_faults(csrf: String, sandbox_id: String) -> Result<(), ServerFnError> {
+    request::check_csrf(&csrf)?;
+    let backend::Backend(backend) = request::backend()?;
+    backend
+        .clear_faults(signed_in_session()?, sandbox_id)
+        .await
+        .map_err(request::refuse)
+}
+
 #[server(prefix = "/_console", endpoint = "rotate_secret")]
 pub async fn rotate_secret(csrf: String, sandbox_id: String) -> Result<String, ServerFnError> {
     request::check_csrf(&csrf)?;
@@ -768,15 +832,19 @@ pub fn SandboxPage() -> impl IntoView {
     let update_action = ServerAction::<UpdateSandbox>::new();
     let travel_action = ServerAction::<TravelInTime>::new();
     let rotate_action = ServerAction::<RotateSecret>::new();
+    let inject_action = ServerAction::<InjectFault>::new();
+    let clear_action = ServerAction::<ClearFaults>::new();
     let settings = Resource::new(
         move || {
             (
                 sandbox_id(),
                 update_action.version().get(),
                 travel_action.version().get(),
+                inject_action.version().get(),
+                clear_action.version().get(),
             )
         },
-        |(id, _, _)| load_sandbox(id),
+        |(id, ..)| load_sandbox(id),
     );
     let requests = Resource::new(sandbox_id, load_requests);
     // The inspector is live: the browser asks for new requests every two seconds (effects run only there).
@@ -824,7 +892,78 @@ pub fn SandboxPage() -> impl IntoView {
         let uris = view.redirect_uris.join("\n");
         let chosen = view.auto_responder.clone();
         let lenient = view.lenient;
-        let (update_id, travel_id, rotate_id) = (id.clone(), id.clone(), id);
+        let (update_id, travel_id, rotate_id) = (id.clone(), id.clone(), id.clone());
+        let (inject_id, clear_id) = (id.clone(), id);
+        let faults = view.faults.clone();
+        let fault_forms = view.can_edit.then(|| {
+            view! {
+                <h2>{move || text().faults_title}</h2>
+                {if faults.is_empty() {
+                    view! { <p class="muted" id="no-faults">{move || text().no_faults}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul id="fault-list">
+                            {faults
+                                .into_iter()
+                                .map(|fault| {
+                                    let code = fault.code.clone();
+                                    view! {
+                                        <li data-fault-code=code>
+                                            <code>{fault.path}</code> " → "
+                                            <code>{fault.code}</code> " +" {fault.delay_ms} " ms × "
+                                            {fault.remaining}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }}
+                <ActionForm action=inject_action attr:id="fault-form">
+                    <CsrfField />
+                    <input type="hidden" name="sandbox_id" value=inject_id.clone() />
+                    <label>
+                        {move || text().fault_path}
+                        <select name="path">
+                            {FAULT_PATHS
+                                .iter()
+                                .map(|path| view! { <option value=*path>{*path}</option> })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        {move || text().fault_code}
+                        <select name="code">
+                            {FAULT_CODES
+                                .iter()
+                                .map(|code| {
+                                    view! {
+                                        <option value=*code>
+                                            {if code.is_empty() { text().delay_only } else { *code }}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        {move || text().fault_count}
+                        <input name="count" type="number" min="1" max="100" value="1" />
+                    </label>
+                    <label>
+                        {move || text().fault_delay}
+                        <input name="delay_ms" type="number" min="0" max="30000" value="0" />
+                    </label>
+                    <button type="submit" class="button primary">{move || text().inject}</button>
+                </ActionForm>
+                <ActionForm action=clear_action attr:class="inline-form">
+                    <CsrfField />
+                    <input type="hidden" name="sandbox_id" value=clear_id.clone() />
+                    <button type="submit" class="button secondary">{move || text().clear_faults}</button>
+                </ActionForm>
+            }
+        });
         let edit_forms = view.can_edit.then(|| {
             view! {
                 <ActionForm action=update_action attr:id="settings-form">
@@ -889,6 +1028,7 @@ pub fn SandboxPage() -> impl IntoView {
             </dl>
             <p><a href=format!("/phone/{}", view.sandbox.client_id)>{move || text().open_phone}</a></p>
             {edit_forms}
+            {fault_forms}
         }
     };
     view! {
@@ -917,6 +1057,8 @@ pub fn SandboxPage() -> impl IntoView {
             {action_error(update_action.value())}
             {action_error(travel_action.value())}
             {action_error(rotate_action.value())}
+            {action_error(inject_action.value())}
+            {action_error(clear_action.value())}
             {move || {
                 rotate_action
                     .value()

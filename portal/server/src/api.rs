@@ -15,6 +15,7 @@ use mock_iamsmart::{ApiRequest, Call, DCode, Outcome, ResponseEnvelope};
 use sandbox_runtime::{Runtime, SandboxError};
 use sqlx::AnyPool;
 
+use crate::faults;
 use crate::inspector::{self, RequestRecord};
 
 /// Paths longer than this are cut in the request inspector.
@@ -67,29 +68,47 @@ pub async fn handle(
             .collect(),
         body: body.to_vec(),
     };
+    if let Some(pool) = &inspector {
+        match faults::take(pool, sandbox_id.as_str(), uri.path()).await {
+            Ok(Some(injection)) => {
+                if injection.delay_ms > 0 {
+                    let delay = u64::try_from(injection.delay_ms).unwrap_or_default();
+                    tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+                }
+                if let Some(code) = injection.code {
+                    let message = format!(
+                        "{} (injected by the sandbox's fault injection)",
+                        code.message()
+                    );
+                    let seen = Seen {
+                        status: 200,
+                        code: code.code().to_owned(),
+                        message: message.clone(),
+                    };
+                    remember(pool, &sandbox_id, &method, &uri, seen, started);
+                    return envelope_response(StatusCode::OK, code, &message);
+                }
+            }
+            Ok(None) => {}
+            // A problem with the fault table never fails the API itself.
+            Err(error) => {
+                tracing::warn!(error = %error, "could not read the sandbox's injected faults")
+            }
+        }
+    }
     match runtime.call(&sandbox_id, &Call::Api(request)).await {
         Ok(Outcome::Api(response)) => {
-            if let Some(pool) = inspector {
+            if let Some(pool) = &inspector {
                 let envelope = response.envelope();
-                let record = RequestRecord {
-                    logged_at_ms: crate::unix_time_ms(),
-                    method: method.as_str().to_owned(),
-                    path: uri.path().chars().take(MAX_LOGGED_PATH).collect(),
-                    http_status: i64::from(response.status),
+                let seen = Seen {
+                    status: response.status,
                     code: envelope
                         .as_ref()
                         .map(|e| e.code.clone())
                         .unwrap_or_default(),
                     message: envelope.map(|e| e.message).unwrap_or_default(),
-                    latency_us: i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX),
                 };
-                let sandbox = sandbox_id.as_str().to_owned();
-                // Recorded off the response path: the inspector must never slow the API down or fail it.
-                tokio::spawn(async move {
-                    if let Err(error) = inspector::record(&pool, &sandbox, &record).await {
-                        tracing::warn!(error = %error, "could not record a request for the inspector");
-                    }
-                });
+                remember(pool, &sandbox_id, &method, &uri, seen, started);
             }
             guest_response(response)
         }
@@ -98,6 +117,41 @@ pub async fn handle(
         }),
         Err(error) => sandbox_failure(&error),
     }
+}
+
+/// What the inspector records of an answer.
+struct Seen {
+    status: u16,
+    code: String,
+    message: String,
+}
+
+/// Records one request for the inspector, off the response path: the inspector must never slow the API down or
+/// fail it.
+fn remember(
+    pool: &AnyPool,
+    sandbox_id: &sandbox_runtime::SandboxId,
+    method: &Method,
+    uri: &Uri,
+    seen: Seen,
+    started: std::time::Instant,
+) {
+    let record = RequestRecord {
+        logged_at_ms: crate::unix_time_ms(),
+        method: method.as_str().to_owned(),
+        path: uri.path().chars().take(MAX_LOGGED_PATH).collect(),
+        http_status: i64::from(seen.status),
+        code: seen.code,
+        message: seen.message,
+        latency_us: i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX),
+    };
+    let pool = pool.clone();
+    let sandbox = sandbox_id.as_str().to_owned();
+    tokio::spawn(async move {
+        if let Err(error) = inspector::record(&pool, &sandbox, &record).await {
+            tracing::warn!(error = %error, "could not record a request for the inspector");
+        }
+    });
 }
 
 /// The client ID the request names: the `clientID` header (any case), else the query, else a JSON body field.

@@ -8,7 +8,8 @@
 use std::sync::Arc;
 
 use portal_app::console::{
-    ConsoleOverview, NewSandboxView, OrgView, RequestView, SandboxSettingsView, SandboxView,
+    ConsoleOverview, FaultView, NewSandboxView, OrgView, RequestView, SandboxSettingsView,
+    SandboxView,
     backend::{BoxFuture, ConsoleBackend, ConsoleError},
 };
 
@@ -257,6 +258,16 @@ impl ConsoleBackend for PortalConsole {
                 code_lifetime_s: settings.code_lifetime_ms / 1000,
                 auto_responder: settings.auto_responder.unwrap_or_default(),
                 time_offset_minutes: settings.time_offset_ms / 60_000,
+                faults: settings
+                    .faults
+                    .into_iter()
+                    .map(|fault| FaultView {
+                        path: fault.path,
+                        code: fault.code,
+                        delay_ms: fault.delay_ms,
+                        remaining: fault.remaining,
+                    })
+                    .collect(),
             }))
         })
     }
@@ -340,6 +351,37 @@ impl ConsoleBackend for PortalConsole {
                     })
                     .collect(),
             ))
+        })
+    }
+
+    fn inject_fault(
+        &self,
+        session: String,
+        sandbox_id: String,
+        fault: (String, String, i64, i64),
+    ) -> BoxFuture<'_, Result<(), ConsoleError>> {
+        Box::pin(async move {
+            let account = self.account(&session).await?;
+            let (path, code, count, delay_ms) = fault;
+            self.orgs
+                .inject_fault(&account, &sandbox_id, (&path, &code, count, delay_ms))
+                .await
+                .map_err(org_refusal)?
+                .map_err(|error| ConsoleError::new(400, error.to_string()))
+        })
+    }
+
+    fn clear_faults(
+        &self,
+        session: String,
+        sandbox_id: String,
+    ) -> BoxFuture<'_, Result<(), ConsoleError>> {
+        Box::pin(async move {
+            let account = self.account(&session).await?;
+            self.orgs
+                .clear_faults(&account, &sandbox_id)
+                .await
+                .map_err(org_refusal)
         })
     }
 

@@ -10,6 +10,7 @@ mod broker;
 mod console_backend;
 pub mod db;
 pub mod demo;
+mod faults;
 mod inspector;
 mod orgs;
 mod page;

@@ -104,6 +104,7 @@ pub struct SandboxSettings {
     pub code_lifetime_ms: i64,
     pub auto_responder: Option<String>,
     pub time_offset_ms: i64,
+    pub faults: Vec<crate::faults::Fault>,
 }
 
 /// What a Creator may change. Every field is checked before anything is stored.
@@ -456,6 +457,9 @@ impl Orgs {
             code_lifetime_ms: config.code_lifetime_ms,
             auto_responder: config.auto_responder,
             time_offset_ms: info.time_offset_ms,
+            faults: crate::faults::active(&self.pool, sandbox_id)
+                .await
+                .map_err(unavailable)?,
         })
     }
 
@@ -507,6 +511,33 @@ impl Orgs {
             .await
             .map_err(unavailable)?;
         Ok(Ok(()))
+    }
+
+    /// Makes the sandbox's next `count` requests to `path` fail with `code` and/or arrive `delay_ms` late.
+    /// Creators only.
+    pub async fn inject_fault(
+        &self,
+        account: &Account,
+        sandbox_id: &str,
+        fault: (&str, &str, i64, i64),
+    ) -> Result<Result<(), crate::faults::FaultError>, OrgError> {
+        let (path, code, count, delay_ms) = fault;
+        self.creator_of(account, sandbox_id).await?;
+        if let Err(error) = crate::faults::check(path, code, count, delay_ms) {
+            return Ok(Err(error));
+        }
+        crate::faults::inject(&self.pool, sandbox_id, path, code, count, delay_ms)
+            .await
+            .map_err(unavailable)?;
+        Ok(Ok(()))
+    }
+
+    /// Removes every injected fault of the sandbox. Creators only.
+    pub async fn clear_faults(&self, account: &Account, sandbox_id: &str) -> Result<(), OrgError> {
+        self.creator_of(account, sandbox_id).await?;
+        crate::faults::clear(&self.pool, sandbox_id)
+            .await
+            .map_err(unavailable)
     }
 
     /// Replaces the client secret and returns the new one (shown once). Creators only.

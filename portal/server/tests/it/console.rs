@@ -643,3 +643,78 @@ async fn sqlite_a_request_served_by_one_node_shows_up_in_the_other_nodes_inspect
     let portal = spawn_portal(TestEngine::Sqlite).await?.context("sqlite")?;
     a_request_served_by_one_node_shows_up_in_the_other_nodes_inspector(&portal).await
 }
+
+#[tokio::test]
+async fn injected_faults_answer_the_next_requests_once_each_then_stop() -> anyhow::Result<()> {
+    let portal = spawn_portal(TestEngine::Sqlite).await?.context("sqlite")?;
+    let (mut owner, sandbox) = owner_with_sandbox(&portal, "faults@example.com").await?;
+    let csrf = owner.csrf.clone();
+    let inject =
+        |path: &'static str, code: &'static str, count: &'static str, delay: &'static str| {
+            [
+                ("path", path),
+                ("code", code),
+                ("count", count),
+                ("delay_ms", delay),
+            ]
+        };
+    let mut fields = vec![("sandbox_id", sandbox.sandbox_id.as_str())];
+    fields.extend(inject("/api/v1/security/getKey", "D30002", "2", "0"));
+    let (status, body) = owner.call("inject_fault", &csrf, &fields).await?;
+    assert!(status.is_success(), "{status} {body}");
+    let (_, body) = owner
+        .call("load_sandbox", "", &[("sandbox_id", &sandbox.sandbox_id)])
+        .await?;
+    let settings: Value = serde_json::from_str(&body)?;
+    assert_eq!(settings["faults"][0]["remaining"], 2);
+
+    for expected in ["D30002", "D30002", "D00000"] {
+        let code = get_key_code(&portal, &sandbox.client_id, &sandbox.client_secret).await?;
+        assert_eq!(code, expected);
+    }
+    let (_, body) = owner
+        .call("load_sandbox", "", &[("sandbox_id", &sandbox.sandbox_id)])
+        .await?;
+    assert_eq!(
+        serde_json::from_str::<Value>(&body)?["faults"],
+        serde_json::json!([])
+    );
+
+    // A delay alone lets the request through, late.
+    let mut fields = vec![("sandbox_id", sandbox.sandbox_id.as_str())];
+    fields.extend(inject("*", "", "1", "300"));
+    owner.call("inject_fault", &csrf, &fields).await?;
+    let started = std::time::Instant::now();
+    let code = get_key_code(&portal, &sandbox.client_id, &sandbox.client_secret).await?;
+    assert_eq!(code, "D00000");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(300),
+        "delayed"
+    );
+
+    let mut fields = vec![("sandbox_id", sandbox.sandbox_id.as_str())];
+    fields.extend(inject("*", "D12345", "1", "0"));
+    let (status, _) = owner.call("inject_fault", &csrf, &fields).await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "unknown code");
+
+    let mut stranger = Visitor::arrive(&portal).await?;
+    stranger
+        .sign_up("fault-outsider@example.com", PASSWORD)
+        .await?;
+    let stranger_csrf = stranger.csrf.clone();
+    let mut fields = vec![("sandbox_id", sandbox.sandbox_id.as_str())];
+    fields.extend(inject("*", "D20000", "1", "0"));
+    let (status, _) = stranger
+        .call("inject_fault", &stranger_csrf, &fields)
+        .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = stranger
+        .call(
+            "clear_faults",
+            &stranger_csrf,
+            &[("sandbox_id", &sandbox.sandbox_id)],
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    Ok(())
+}
