@@ -111,12 +111,9 @@ pub async fn home(
     headers: HeaderMap,
 ) -> Response {
     let visit = Visit::new(client_id, &query, &headers);
-    let personas = match personas(&pages, &visit).await {
-        Ok(personas) => personas,
-        Err(failure) => return failure_page(&visit, &failure),
-    };
-    let Some(persona) = signed_in(&visit, &personas) else {
-        return with_lang_cookie(&query, picker(&visit, &personas, None));
+    let persona = match signed_in_persona(&pages, &visit, None).await {
+        Ok(persona) => persona,
+        Err(page) => return with_lang_cookie(&query, page),
     };
     let pending = match pages.call(&visit.client_id, Call::PendingTickets).await {
         Ok(Outcome::Tickets(tickets)) => tickets,
@@ -213,12 +210,9 @@ pub async fn ticket(
     headers: HeaderMap,
 ) -> Response {
     let visit = Visit::new(client_id, &query, &headers);
-    let personas = match personas(&pages, &visit).await {
-        Ok(personas) => personas,
-        Err(failure) => return failure_page(&visit, &failure),
-    };
-    let Some(persona) = signed_in(&visit, &personas) else {
-        return with_lang_cookie(&query, picker(&visit, &personas, Some(&ticket_id)));
+    let persona = match signed_in_persona(&pages, &visit, Some(&ticket_id)).await {
+        Ok(persona) => persona,
+        Err(page) => return with_lang_cookie(&query, page),
     };
     let status = match status(&pages, &visit, &ticket_id).await {
         Ok(status) => status,
@@ -240,12 +234,9 @@ pub async fn confirm(
     headers: HeaderMap,
 ) -> Response {
     let visit = Visit::new(client_id, &query, &headers);
-    let personas = match personas(&pages, &visit).await {
-        Ok(personas) => personas,
-        Err(failure) => return failure_page(&visit, &failure),
-    };
-    let Some(persona) = signed_in(&visit, &personas) else {
-        return picker(&visit, &personas, Some(&ticket_id));
+    let persona = match signed_in_persona(&pages, &visit, Some(&ticket_id)).await {
+        Ok(persona) => persona,
+        Err(page) => return with_lang_cookie(&query, page),
     };
     match status(&pages, &visit, &ticket_id).await {
         Ok(status) if status.state == TicketState::Pending => {
@@ -265,12 +256,9 @@ pub async fn approve(
     Form(form): Form<ApproveForm>,
 ) -> Response {
     let visit = Visit::new(client_id, &LangQuery::default(), &headers);
-    let personas = match personas(&pages, &visit).await {
-        Ok(personas) => personas,
-        Err(failure) => return failure_page(&visit, &failure),
-    };
-    let Some(persona) = signed_in(&visit, &personas) else {
-        return picker(&visit, &personas, Some(&ticket_id));
+    let persona = match signed_in_persona(&pages, &visit, Some(&ticket_id)).await {
+        Ok(persona) => persona,
+        Err(page) => return with_lang_cookie(&LangQuery::default(), page),
     };
     let biometric = form.method.as_deref() == Some("biometric");
     let pin_ok = form
@@ -333,12 +321,9 @@ async fn settle(
     make_call: impl FnOnce(String) -> Call,
 ) -> Response {
     let visit = Visit::new(client_id, &LangQuery::default(), &headers);
-    let personas = match personas(&pages, &visit).await {
-        Ok(personas) => personas,
-        Err(failure) => return failure_page(&visit, &failure),
-    };
-    let Some(persona) = signed_in(&visit, &personas) else {
-        return picker(&visit, &personas, Some(&ticket_id));
+    let persona = match signed_in_persona(&pages, &visit, Some(&ticket_id)).await {
+        Ok(persona) => persona,
+        Err(page) => return with_lang_cookie(&LangQuery::default(), page),
     };
     answer(
         &pages,
@@ -378,6 +363,19 @@ async fn answer(
         }
         Err(failure) => failure_page(visit, &failure),
     }
+}
+
+/// The persona the phone is signed in as, or the page to show instead: the persona picker (which comes back to
+/// `ticket_id`) or a failure page.
+async fn signed_in_persona(
+    pages: &LoginPages,
+    visit: &Visit,
+    ticket_id: Option<&str>,
+) -> Result<Persona, Response> {
+    let personas = personas(pages, visit)
+        .await
+        .map_err(|failure| failure_page(visit, &failure))?;
+    signed_in(visit, &personas).ok_or_else(|| picker(visit, &personas, ticket_id))
 }
 
 async fn personas(pages: &LoginPages, visit: &Visit) -> Result<Vec<Persona>, PageFailure> {
