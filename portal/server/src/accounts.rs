@@ -238,6 +238,48 @@ impl Accounts {
         Ok((account, token))
     }
 
+    /// Creates an account without signing it in (for seeding); `Ok(false)` when the address is taken already.
+    pub async fn create_account(
+        &self,
+        email: &str,
+        display_name: &str,
+        password: &str,
+        is_reviewer: bool,
+    ) -> Result<bool, SignUpError> {
+        let password_hash = hash_password(password.to_owned()).await?;
+        let inserted = sqlx::query(
+            "INSERT INTO accounts (account_id, email, display_name, password_hash, is_reviewer, created_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(new_id())
+        .bind(normalise_email(email))
+        .bind(display_name)
+        .bind(&password_hash)
+        .bind(i64::from(is_reviewer))
+        .bind(unix_time_ms())
+        .execute(&self.pool)
+        .await;
+        match inserted {
+            Ok(_) => Ok(true),
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => Ok(false),
+            Err(error) => {
+                tracing::error!(error = %error, "could not create an account");
+                Err(SignUpError::Unavailable)
+            }
+        }
+    }
+
+    /// The account with this address, if any.
+    pub async fn find(&self, email: &str) -> Result<Option<Account>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT account_id, email, display_name, is_reviewer FROM accounts WHERE email = $1",
+        )
+        .bind(normalise_email(email))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(account_from_row).transpose()
+    }
+
     /// Checks the credentials and opens a new session; refuses while the address is rate-limited.
     pub async fn sign_in(
         &self,

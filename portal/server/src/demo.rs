@@ -1,6 +1,7 @@
-//! The demo sandbox that `cargo xtask run` seeds on a fresh machine: a sandbox with a generated RP encipherment
-//! key pair, all scopes granted and the demo relying party's redirect URIs allowed, described in a JSON file
-//! (`.data/demo-sandbox.json`) that scripts and guides read.
+//! The demo that `cargo xtask run` seeds on a fresh machine: a sandbox with a generated RP encipherment key pair,
+//! all scopes granted and the demo relying party's redirect URIs allowed; a developer account that owns it through
+//! "Demo Organisation"; and a reviewer account. All of it is described in a JSON file (`.data/demo-sandbox.json`)
+//! that scripts and guides read.
 //!
 //! The file holds the client secret and the RP private key in clear, because it is the developer's own local
 //! test credential and the point is to use it; it is written with owner-only permissions and never logged.
@@ -42,6 +43,72 @@ pub struct DemoSandbox {
     pub redirect_uris: Vec<String>,
     pub scopes: Vec<String>,
     pub persona_id: String,
+    /// The developer account that owns the demo sandbox in the console.
+    #[serde(default)]
+    pub console_email: String,
+    #[serde(default)]
+    pub console_password: String,
+    /// The reviewer account (government staff role) for the approval work.
+    #[serde(default)]
+    pub reviewer_email: String,
+    #[serde(default)]
+    pub reviewer_password: String,
+}
+
+pub const DEMO_DEVELOPER_EMAIL: &str = "developer@demo.example";
+pub const DEMO_REVIEWER_EMAIL: &str = "reviewer@demo.example";
+const DEMO_ORGANISATION: &str = "Demo Organisation";
+
+/// Seeds the developer and reviewer accounts and Demo Organisation, once: an account that already exists is left
+/// alone, so a developer's own password change survives restarts.
+pub async fn ensure_accounts(
+    accounts: &crate::accounts::Accounts,
+    orgs: &crate::orgs::Orgs,
+    file: &Path,
+    demo: &mut DemoSandbox,
+) -> anyhow::Result<()> {
+    if demo.console_password.is_empty() {
+        demo.console_email = DEMO_DEVELOPER_EMAIL.to_owned();
+        demo.console_password = random_hex(12);
+    }
+    if demo.reviewer_password.is_empty() {
+        demo.reviewer_email = DEMO_REVIEWER_EMAIL.to_owned();
+        demo.reviewer_password = random_hex(12);
+    }
+    let created_developer = accounts
+        .create_account(
+            &demo.console_email,
+            "Demo Developer",
+            &demo.console_password,
+            false,
+        )
+        .await
+        .map_err(|error| anyhow::anyhow!("seeding the demo developer account: {error}"))?;
+    accounts
+        .create_account(
+            &demo.reviewer_email,
+            "Demo Reviewer",
+            &demo.reviewer_password,
+            true,
+        )
+        .await
+        .map_err(|error| anyhow::anyhow!("seeding the demo reviewer account: {error}"))?;
+    if created_developer {
+        let developer = accounts
+            .find(&demo.console_email)
+            .await?
+            .context("the demo developer account was just created")?;
+        let org = orgs
+            .create_org(&developer, DEMO_ORGANISATION)
+            .await
+            .map_err(|error| anyhow::anyhow!("seeding Demo Organisation: {error}"))?;
+        orgs.adopt_sandbox(&developer, &org.org_id, &demo.sandbox_id, "Demo sandbox")
+            .await
+            .map_err(|error| {
+                anyhow::anyhow!("adding the demo sandbox to Demo Organisation: {error}")
+            })?;
+    }
+    write(file, demo)
 }
 
 /// Returns the demo sandbox described by `file`, creating the sandbox and the file when either is missing.
@@ -111,6 +178,10 @@ async fn create(runtime: &Runtime, base_url: &str) -> anyhow::Result<DemoSandbox
         redirect_uris,
         scopes: config.granted_scopes,
         persona_id: DEMO_PERSONA.to_owned(),
+        console_email: String::new(),
+        console_password: String::new(),
+        reviewer_email: String::new(),
+        reviewer_password: String::new(),
     })
 }
 

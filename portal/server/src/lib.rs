@@ -136,11 +136,24 @@ pub async fn start(config: &PortalConfig) -> Result<RunningPortal, StartError> {
         .clone()
         .unwrap_or_else(|| format!("http://{local_addr}"));
     let demo = match &config.demo_file {
-        Some(file) => Some(
-            demo::ensure(&runtime, file, &base_url)
+        Some(file) => {
+            let mut demo = demo::ensure(&runtime, file, &base_url)
                 .await
-                .map_err(StartError::Demo)?,
-        ),
+                .map_err(StartError::Demo)?;
+            demo::ensure_accounts(
+                &accounts::Accounts::new(database.pool().clone()),
+                &orgs::Orgs::new(
+                    database.pool().clone(),
+                    runtime.clone(),
+                    config.public_base_url.clone(),
+                ),
+                file,
+                &mut demo,
+            )
+            .await
+            .map_err(StartError::Demo)?;
+            Some(demo)
+        }
         None => None,
     };
     let demo_bank = match &demo {

@@ -80,7 +80,9 @@ async fn main() -> anyhow::Result<()> {
         println!(
             "\nDemo sandbox (credentials in {}):\n  base URL       {}\n  client ID      {}\n  client secret  {}\n  \
              persona        {}\n  redirect URIs  {}\n  RP private key in the file above (rpPrivateKeyPem)\n\n\
-             Try a whole login:\n  Demo Bank      {base}/demo-bank\n  virtual phone  {base}/phone/{}\n",
+             Try a whole login:\n  Demo Bank      {base}/demo-bank\n  virtual phone  {base}/phone/{}\n\n\
+             Console ({base}/sign-in):\n  developer      {} / {} (owns Demo Organisation and the demo sandbox)\n  \
+             reviewer       {} / {}\n",
             file.display(),
             demo.base_url,
             demo.client_id,
@@ -88,6 +90,10 @@ async fn main() -> anyhow::Result<()> {
             demo.persona_id,
             demo.redirect_uris.join(", "),
             demo.client_id,
+            demo.console_email,
+            demo.console_password,
+            demo.reviewer_email,
+            demo.reviewer_password,
             base = demo.base_url,
         );
     }

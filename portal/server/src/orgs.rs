@@ -248,6 +248,29 @@ impl Orgs {
         })
     }
 
+    /// Puts an existing sandbox (made outside the console, like the demo sandbox) into an organisation.
+    pub async fn adopt_sandbox(
+        &self,
+        account: &Account,
+        org_id: &str,
+        sandbox_id: &str,
+        name: &str,
+    ) -> Result<(), OrgError> {
+        self.require(account, org_id, Role::Creator).await?;
+        sqlx::query(
+            "INSERT INTO org_sandboxes (sandbox_id, org_id, name, created_by, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(sandbox_id)
+        .bind(org_id)
+        .bind(checked_name(name)?)
+        .bind(&account.account_id)
+        .bind(unix_time_ms())
+        .execute(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(())
+    }
+
     /// The organisations `account` belongs to, by name.
     pub async fn memberships(&self, account: &Account) -> Result<Vec<Membership>, OrgError> {
         let rows = sqlx::query(

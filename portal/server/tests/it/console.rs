@@ -8,7 +8,9 @@ use serde_json::Value;
 use sqlx::{ConnectOptions, Row, any::AnyConnectOptions};
 use std::str::FromStr;
 
-use crate::support::{TestEngine, TestPortal, spawn_portal, spawn_second_portal};
+use crate::support::{
+    TestEngine, TestPortal, spawn_portal, spawn_portal_with_demo, spawn_second_portal,
+};
 
 /// A browser without JavaScript: it keeps its own cookies and does not follow redirects.
 struct Visitor {
@@ -716,5 +718,59 @@ async fn injected_faults_answer_the_next_requests_once_each_then_stop() -> anyho
         )
         .await?;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_demo_seeds_a_developer_who_owns_the_demo_sandbox_and_a_reviewer_once()
+-> anyhow::Result<()> {
+    let dir =
+        std::env::temp_dir().join(format!("demo-seed-{}", crate::relying_party::random_hex(6)));
+    std::fs::create_dir_all(&dir)?;
+    let demo_file = dir.join("demo-sandbox.json");
+    let (portal, database) = spawn_portal_with_demo(None, &demo_file).await?;
+    let demo = portal.demo.clone().context("a demo")?;
+    assert_eq!(demo.console_email, "developer@demo.example");
+    assert!(demo.console_password.len() >= 24 && demo.reviewer_password.len() >= 24);
+
+    let mut developer = Visitor::arrive(&portal).await?;
+    let (status, body) = developer
+        .sign_in(&demo.console_email, &demo.console_password)
+        .await?;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status} {body}"
+    );
+    let overview = developer.overview().await?;
+    assert_eq!(overview["orgs"][0]["name"], "Demo Organisation");
+    assert_eq!(
+        overview["orgs"][0]["sandboxes"][0]["client_id"],
+        demo.client_id.as_str()
+    );
+
+    let mut reviewer = Visitor::arrive(&portal).await?;
+    let (status, _) = reviewer
+        .sign_in(&demo.reviewer_email, &demo.reviewer_password)
+        .await?;
+    assert!(status.is_success() || status.is_redirection());
+
+    // A restart on the same database and file seeds nothing twice and keeps the credentials.
+    let database_url = portal.database_url.clone();
+    drop(portal);
+    let (again, _) = spawn_portal_with_demo(Some(database_url), &demo_file).await?;
+    let seeded_again = again.demo.clone().context("a demo")?;
+    assert_eq!(seeded_again.console_password, demo.console_password);
+    let mut developer = Visitor::arrive(&again).await?;
+    developer
+        .sign_in(&demo.console_email, &demo.console_password)
+        .await?;
+    let overview = developer.overview().await?;
+    assert_eq!(overview["orgs"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        overview["orgs"][0]["sandboxes"].as_array().map(Vec::len),
+        Some(1)
+    );
+    drop(database);
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

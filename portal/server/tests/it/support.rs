@@ -21,6 +21,8 @@ pub struct TestPortal {
     /// The test's own database, for tests that check what is stored.
     pub database_url: String,
     pub runtime: sandbox_runtime::Runtime,
+    /// The seeded demo, for portals started with one.
+    pub demo: Option<portal_server::demo::DemoSandbox>,
     _site: TempDir,
     /// `None` for a second portal sharing another portal's database.
     _database: Option<TestDatabase>,
@@ -54,17 +56,40 @@ pub async fn spawn_portal(engine: TestEngine) -> anyhow::Result<Option<TestPorta
         return Ok(None);
     };
     let url = database.url.clone();
-    start_portal(url, Some(database)).await.map(Some)
+    start_portal(url, Some(database), None).await.map(Some)
+}
+
+/// A SQLite portal seeded like `cargo xtask run`: the demo sandbox, Demo Organisation and the demo accounts, with the
+/// credentials file at `demo_file`.
+pub async fn spawn_portal_with_demo(
+    database_url: Option<String>,
+    demo_file: &Path,
+) -> anyhow::Result<(TestPortal, Option<TestDatabase>)> {
+    match database_url {
+        Some(url) => Ok((
+            start_portal(url, None, Some(demo_file.to_path_buf())).await?,
+            None,
+        )),
+        None => {
+            let database = TestDatabase::create(TestEngine::Sqlite)
+                .await?
+                .context("SQLite is always available")?;
+            let url = database.url.clone();
+            let portal = start_portal(url, None, Some(demo_file.to_path_buf())).await?;
+            Ok((portal, Some(database)))
+        }
+    }
 }
 
 /// A second server process on `first`'s database, as several nodes share one PostgreSQL in production.
 pub async fn spawn_second_portal(first: &TestPortal) -> anyhow::Result<TestPortal> {
-    start_portal(first.database_url.clone(), None).await
+    start_portal(first.database_url.clone(), None, None).await
 }
 
 async fn start_portal(
     database_url: String,
     database: Option<TestDatabase>,
+    demo_file: Option<PathBuf>,
 ) -> anyhow::Result<TestPortal> {
     let site = TempDir::new("site")?;
     std::fs::create_dir_all(site.path().join("pkg"))?;
@@ -79,12 +104,13 @@ async fn start_portal(
         guest_path: guest_path()?,
         // Shared by the tests of this run: the first one compiles the guest, the rest load the cache.
         cache_dir: std::env::temp_dir().join("portal-test-guest-cache"),
-        demo_file: None,
+        demo_file,
         public_base_url: None,
     };
     let portal = start(&config).await.context("starting the test portal")?;
     let base_url = format!("http://{}", portal.local_addr);
     let runtime = portal.runtime.clone();
+    let demo = portal.demo.clone();
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(portal.serve_until(async move {
         let _ = stopped.await;
@@ -93,6 +119,7 @@ async fn start_portal(
         database_url,
         base_url,
         runtime,
+        demo,
         _site: site,
         _database: database,
         shutdown: Some(shutdown),
