@@ -67,6 +67,7 @@ pub async fn ensure_accounts(
     file: &Path,
     demo: &mut DemoSandbox,
 ) -> anyhow::Result<()> {
+    let seeded_now = demo.console_password.is_empty() || demo.reviewer_password.is_empty();
     if demo.console_password.is_empty() {
         demo.console_email = DEMO_DEVELOPER_EMAIL.to_owned();
         demo.console_password = random_hex(12);
@@ -75,24 +76,29 @@ pub async fn ensure_accounts(
         demo.reviewer_email = DEMO_REVIEWER_EMAIL.to_owned();
         demo.reviewer_password = random_hex(12);
     }
-    let created_developer = accounts
-        .create_account(
-            &demo.console_email,
-            "Demo Developer",
-            &demo.console_password,
-            false,
-        )
-        .await
-        .map_err(|error| anyhow::anyhow!("seeding the demo developer account: {error}"))?;
-    accounts
-        .create_account(
-            &demo.reviewer_email,
-            "Demo Reviewer",
-            &demo.reviewer_password,
-            true,
-        )
-        .await
-        .map_err(|error| anyhow::anyhow!("seeding the demo reviewer account: {error}"))?;
+    // Hashing a password takes tens of milliseconds, so accounts that exist are not hashed again: a restart
+    // stays within the ready-time budget.
+    let created_developer = accounts.find(&demo.console_email).await?.is_none()
+        && accounts
+            .create_account(
+                &demo.console_email,
+                "Demo Developer",
+                &demo.console_password,
+                false,
+            )
+            .await
+            .map_err(|error| anyhow::anyhow!("seeding the demo developer account: {error}"))?;
+    if accounts.find(&demo.reviewer_email).await?.is_none() {
+        accounts
+            .create_account(
+                &demo.reviewer_email,
+                "Demo Reviewer",
+                &demo.reviewer_password,
+                true,
+            )
+            .await
+            .map_err(|error| anyhow::anyhow!("seeding the demo reviewer account: {error}"))?;
+    }
     if created_developer {
         let developer = accounts
             .find(&demo.console_email)
@@ -108,7 +114,10 @@ pub async fn ensure_accounts(
                 anyhow::anyhow!("adding the demo sandbox to Demo Organisation: {error}")
             })?;
     }
-    write(file, demo)
+    if seeded_now {
+        write(file, demo)?;
+    }
+    Ok(())
 }
 
 /// Returns the demo sandbox described by `file`, creating the sandbox and the file when either is missing.
