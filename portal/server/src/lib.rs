@@ -213,7 +213,12 @@ pub fn app(
         .build();
     let routes = generate_route_list(App);
     let static_files = Router::new()
-        .fallback_service(ServeDir::new(config.site_root.join("pkg")))
+        // `cargo xtask` writes `.br` and `.gz` beside each file at the best levels; they are sent as they are.
+        .fallback_service(
+            ServeDir::new(config.site_root.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         // File names are not content-hashed yet, so browsers must revalidate; ServeDir answers 304s cheaply.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -227,3 +227,30 @@ async fn static_assets_are_served_compressed() -> anyhow::Result<()> {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     Ok(())
 }
+
+#[tokio::test]
+async fn pre_compressed_assets_are_sent_as_built() -> anyhow::Result<()> {
+    let Some(portal) = spawn_portal(TestEngine::Sqlite).await? else {
+        anyhow::bail!("SQLite is always available");
+    };
+    let pkg = portal.site_root.join("pkg");
+    std::fs::write(pkg.join("bundle.js"), "console.log('plain');\n".repeat(40))?;
+    std::fs::write(pkg.join("bundle.js.br"), b"built-by-xtask-brotli")?;
+    let response = get(&portal.url("/pkg/bundle.js"), &[("accept-encoding", "br")]).await?;
+    assert_eq!(
+        response
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .map(|v| v.as_bytes()),
+        Some(b"br".as_slice())
+    );
+    assert_eq!(response.bytes().await?.as_ref(), b"built-by-xtask-brotli");
+    let plain = get(
+        &portal.url("/pkg/bundle.js"),
+        &[("accept-encoding", "identity")],
+    )
+    .await?;
+    assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+    assert!(plain.text().await?.starts_with("console.log('plain');"));
+    Ok(())
+}

@@ -21,6 +21,8 @@ pub struct TestPortal {
     /// The test's own database, for tests that check what is stored.
     pub database_url: String,
     pub runtime: sandbox_runtime::Runtime,
+    /// The directory holding `pkg/`, for tests that place files in it.
+    pub site_root: PathBuf,
     /// The seeded demo, for portals started with one.
     pub demo: Option<portal_server::demo::DemoSandbox>,
     _site: TempDir,
@@ -120,6 +122,7 @@ async fn start_portal(
         base_url,
         runtime,
         demo,
+        site_root: site.path().to_path_buf(),
         _site: site,
         _database: database,
         shutdown: Some(shutdown),
