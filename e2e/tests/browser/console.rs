@@ -21,33 +21,19 @@ async fn text_of(browser: &Browser, css: &str) -> anyhow::Result<String> {
     Ok(browser.client.find(Locator::Css(css)).await?.text().await?)
 }
 
-#[tokio::test]
-async fn a_developer_signs_up_and_gets_a_working_sandbox_in_one_click() -> anyhow::Result<()> {
-    let portal = Portal::start()?;
-    let browser = Browser::start().await?;
-    let client = &browser.client;
-
-    client.goto(&portal.url("/sign-up")).await?;
+/// Fills in and sends the sign-up form, then waits for the console it leads to.
+async fn sign_up(
+    browser: &Browser,
+    portal: &Portal,
+    (name, email, password): (&str, &str, &str),
+) -> anyhow::Result<()> {
+    browser.client.goto(&portal.url("/sign-up")).await?;
     browser.wait_for_hydration().await?;
-    fill(
-        &browser,
-        "#sign-up-form input[name='display_name']",
-        "Wong Ka Yan",
-    )
-    .await?;
-    fill(
-        &browser,
-        "#sign-up-form input[name='email']",
-        "kayan@example.com",
-    )
-    .await?;
-    fill(
-        &browser,
-        "#sign-up-form input[name='password']",
-        "harbour view 2026",
-    )
-    .await?;
-    client
+    fill(browser, "#sign-up-form input[name='display_name']", name).await?;
+    fill(browser, "#sign-up-form input[name='email']", email).await?;
+    fill(browser, "#sign-up-form input[name='password']", password).await?;
+    browser
+        .client
         .find(Locator::Css("#sign-up-form button[type='submit']"))
         .await?
         .click()
@@ -57,7 +43,21 @@ async fn a_developer_signs_up_and_gets_a_working_sandbox_in_one_click() -> anyho
             "the console after sign-up",
             "return !!document.querySelector('#signed-in-as');",
         )
-        .await?;
+        .await
+}
+
+#[tokio::test]
+async fn a_developer_signs_up_and_gets_a_working_sandbox_in_one_click() -> anyhow::Result<()> {
+    let portal = Portal::start()?;
+    let browser = Browser::start().await?;
+    let client = &browser.client;
+
+    sign_up(
+        &browser,
+        &portal,
+        ("Wong Ka Yan", "kayan@example.com", "harbour view 2026"),
+    )
+    .await?;
     assert!(client.current_url().await?.as_str().ends_with("/console"));
     assert!(
         text_of(&browser, "#signed-in-as")
@@ -171,37 +171,12 @@ async fn a_developer_signs_up_and_gets_a_working_sandbox_in_one_click() -> anyho
 
     // Someone in another organisation cannot open that sandbox's page.
     client.delete_all_cookies().await?;
-    client.goto(&portal.url("/sign-up")).await?;
-    browser.wait_for_hydration().await?;
-    fill(
+    sign_up(
         &browser,
-        "#sign-up-form input[name='display_name']",
-        "Outsider",
+        &portal,
+        ("Outsider", "outsider@example.com", "another long pass"),
     )
     .await?;
-    fill(
-        &browser,
-        "#sign-up-form input[name='email']",
-        "outsider@example.com",
-    )
-    .await?;
-    fill(
-        &browser,
-        "#sign-up-form input[name='password']",
-        "another long pass",
-    )
-    .await?;
-    client
-        .find(Locator::Css("#sign-up-form button[type='submit']"))
-        .await?
-        .click()
-        .await?;
-    browser
-        .wait_until(
-            "the outsider's console",
-            "return !!document.querySelector('#signed-in-as');",
-        )
-        .await?;
     client
         .goto(&portal.url(&format!("/console/sandboxes/{sandbox_id}")))
         .await?;

@@ -122,11 +122,26 @@ pub async fn clear(pool: &AnyPool, sandbox_id: &str) -> Result<(), sqlx::Error> 
 }
 
 /// Takes one use of the oldest fault matching this request, if any.
+///
+/// This runs before every API request, and almost always finds nothing; a plain read answers that case, so only a
+/// request that really has a fault waiting takes a write (which on SQLite would otherwise serialise every request
+/// behind the database's write lock).
 pub async fn take(
     pool: &AnyPool,
     sandbox_id: &str,
     path: &str,
 ) -> Result<Option<Injection>, sqlx::Error> {
+    let waiting = sqlx::query(
+        "SELECT 1 AS waiting FROM fault_injections WHERE sandbox_id = $1 AND (path = $2 OR path = '*') \
+         AND remaining > 0 LIMIT 1",
+    )
+    .bind(sandbox_id)
+    .bind(path)
+    .fetch_optional(pool)
+    .await?;
+    if waiting.is_none() {
+        return Ok(None);
+    }
     let row = sqlx::query(
         "UPDATE fault_injections SET remaining = remaining - 1 WHERE fault_id = (\
          SELECT fault_id FROM fault_injections WHERE sandbox_id = $1 AND (path = $2 OR path = '*') \

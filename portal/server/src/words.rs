@@ -76,19 +76,18 @@ impl Words {
         }
     }
 
+    /// The one of three texts that is in this language.
+    fn pick(&self, en: &'static str, zh_hk: &'static str, zh_cn: &'static str) -> &'static str {
+        match self.html_lang {
+            "en" => en,
+            "zh-HK" => zh_hk,
+            _ => zh_cn,
+        }
+    }
+
     /// A short title for a D-code the pages show; the protocol's own message is shown beside it.
     pub fn code_title(&self, code: DCode) -> &'static str {
-        let en = std::ptr::eq(self, &EN);
-        let hk = std::ptr::eq(self, &ZH_HK);
-        let pick = |en_text, hk_text, cn_text| {
-            if en {
-                en_text
-            } else if hk {
-                hk_text
-            } else {
-                cn_text
-            }
-        };
+        let pick = |en, zh_hk, zh_cn| self.pick(en, zh_hk, zh_cn);
         match code {
             DCode::ParameterMissing => pick(
                 "A required parameter is missing",
@@ -140,17 +139,7 @@ impl Words {
 
     /// What a scope lets the online service do, in the user's words.
     pub fn scope_description(&self, scope: &str) -> String {
-        let en = std::ptr::eq(self, &EN);
-        let hk = std::ptr::eq(self, &ZH_HK);
-        let pick = |en_text: &str, hk_text: &str, cn_text: &str| {
-            if en {
-                en_text.to_owned()
-            } else if hk {
-                hk_text.to_owned()
-            } else {
-                cn_text.to_owned()
-            }
-        };
+        let pick = |en, zh_hk, zh_cn| self.pick(en, zh_hk, zh_cn).to_owned();
         match scope {
             "eidapi_auth" => pick("Log you in", "為你登入", "为你登录"),
             "eidapi_profiles" => pick(
