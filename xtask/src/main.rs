@@ -24,6 +24,9 @@ commands:
   test  fmt check, clippy -D warnings, every test in the workspace and the real-browser tests
         (PostgreSQL tests use TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test;
          REQUIRE_POSTGRES=1 makes an unreachable server a failure)
+  test --package P [--package Q ...] [-- TEST-ARGS]
+        only those packages' tests, with the bundle, guest and browser prepared as for the full run
+        and no fmt, tidy or clippy (a quick loop while working; the full run is what CI does)
   build [--release]
         build the hydrate bundle and the server without running it
   bench measure the sandbox side by side with the natively linked core (instantiation p50/p99,
@@ -55,7 +58,7 @@ fn run_command(args: Vec<String>) -> anyhow::Result<()> {
             build_all(&workspace, profile)?;
             Ok(())
         }
-        "test" => test(&workspace),
+        "test" => test(&workspace, rest),
         "bench" => bench(&workspace),
         "tidy" => {
             let problems = tidy::check(&workspace.root)?;
@@ -220,10 +223,112 @@ fn run(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn test(workspace: &Workspace) -> anyhow::Result<()> {
+/// What `cargo xtask test` was asked to run: everything, or only some packages' tests.
+struct TestSelection {
+    packages: Vec<String>,
+    test_args: Vec<String>,
+}
+
+impl TestSelection {
+    fn from_args(args: &[String]) -> anyhow::Result<TestSelection> {
+        let mut selection = TestSelection {
+            packages: Vec::new(),
+            test_args: Vec::new(),
+        };
+        let mut rest = args.iter();
+        while let Some(arg) = rest.next() {
+            match arg.as_str() {
+                "--package" | "-p" => selection
+                    .packages
+                    .push(rest.next().context("--package needs a value")?.clone()),
+                "--" => {
+                    selection.test_args = rest.cloned().collect();
+                    break;
+                }
+                other => bail!("unknown option `{other}`\n\n{USAGE}"),
+            }
+        }
+        Ok(selection)
+    }
+
+    fn is_full(&self) -> bool {
+        self.packages.is_empty()
+    }
+}
+
+fn test(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
+    let selection = TestSelection::from_args(args)?;
     prereqs::ensure_rust_targets()?;
     let chromium = prereqs::ensure_chromium()?;
+    if selection.is_full() {
+        lint(workspace)?;
+    }
 
+    let guest = build_site_and_guest(workspace)?;
+
+    // Cargo unifies features across the packages of one invocation, so the server binary the browser tests
+    // start is the one `cargo test` builds (it builds binaries for integration tests); a separate
+    // `cargo build -p portal-server` would compile most dependencies a second time. xtask's own tests run
+    // on their own for the same reason: together with the workspace they would rebuild wasm-bindgen.
+    let postgres_url = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    let server = workspace.server_binary(Profile::Dev);
+    let mut test_args: Vec<&str> = vec!["test"];
+    if selection.is_full() {
+        test_args.extend([
+            "--workspace",
+            "--exclude",
+            "portal-hydrate",
+            "--exclude",
+            "xtask",
+        ]);
+    } else {
+        // The browser tests start the server binary, which only a build of portal-server's tests makes.
+        test_args.extend(["--package", "portal-server"]);
+        for package in selection.packages.iter().filter(|p| *p != "portal-server") {
+            test_args.extend(["--package", package.as_str()]);
+        }
+    }
+    test_args.push("--no-fail-fast");
+    let with_env = |cmd: cmd::Cmd| {
+        cmd.env("PORTAL_SERVER_BIN", server.as_os_str())
+            .env(guest::GUEST_ENV, guest.as_os_str())
+            .env("PORTAL_SITE_ROOT", workspace.site_root().as_os_str())
+            .env("TEST_POSTGRES_URL", postgres_url.as_ref())
+            .env("CHROMIUM_BIN", chromium.browser.as_os_str())
+            .env("CHROMEDRIVER_BIN", chromium.driver.as_os_str())
+    };
+    cmd::step("Building every test and the server binary (cargo test --no-run)");
+    let mut build_args = test_args.clone();
+    build_args.push("--no-run");
+    with_env(cmd::cargo(&workspace.root, &build_args)).run()?;
+
+    if selection.is_full() {
+        cmd::step("Running every test (cargo test --workspace)");
+        with_env(cmd::cargo(&workspace.root, &test_args)).run()?;
+        cmd::step("Running xtask's own tests, tidy included (cargo test -p xtask)");
+        cmd::cargo(&workspace.root, &["test", "--package", "xtask"]).run()?;
+        cmd::step("All checks and tests passed");
+    } else {
+        // Only the packages asked for run; portal-server was built above for the binary alone.
+        let mut run_args: Vec<&str> = vec!["test"];
+        for package in &selection.packages {
+            run_args.extend(["--package", package.as_str()]);
+        }
+        run_args.push("--no-fail-fast");
+        if !selection.test_args.is_empty() {
+            run_args.push("--");
+            run_args.extend(selection.test_args.iter().map(String::as_str));
+        }
+        cmd::step("Running the selected packages' tests");
+        with_env(cmd::cargo(&workspace.root, &run_args)).run()?;
+        cmd::step("The selected tests passed (the full `cargo xtask test` also lints)");
+    }
+    Ok(())
+}
+
+/// Formatting, the repository's rules and clippy on both targets: the checks of a full test run.
+fn lint(workspace: &Workspace) -> anyhow::Result<()> {
     cmd::step("Checking formatting (cargo fmt --check)");
     cmd::cargo(&workspace.root, &["fmt", "--all", "--", "--check"]).run()?;
 
@@ -268,43 +373,6 @@ fn test(workspace: &Workspace) -> anyhow::Result<()> {
         ],
     )
     .run()?;
-
-    let guest = build_site_and_guest(workspace)?;
-
-    // Cargo unifies features across the packages of one invocation, so the server binary the browser tests
-    // start is the one `cargo test` builds (it builds binaries for integration tests); a separate
-    // `cargo build -p portal-server` would compile most dependencies a second time. xtask's own tests run
-    // on their own for the same reason: together with the workspace they would rebuild wasm-bindgen.
-    let postgres_url = std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-    let server = workspace.server_binary(Profile::Dev);
-    let test_args = [
-        "test",
-        "--workspace",
-        "--exclude",
-        "portal-hydrate",
-        "--exclude",
-        "xtask",
-        "--no-fail-fast",
-    ];
-    let with_env = |cmd: cmd::Cmd| {
-        cmd.env("PORTAL_SERVER_BIN", server.as_os_str())
-            .env(guest::GUEST_ENV, guest.as_os_str())
-            .env("PORTAL_SITE_ROOT", workspace.site_root().as_os_str())
-            .env("TEST_POSTGRES_URL", postgres_url.as_ref())
-            .env("CHROMIUM_BIN", chromium.browser.as_os_str())
-            .env("CHROMEDRIVER_BIN", chromium.driver.as_os_str())
-    };
-    cmd::step("Building every test and the server binary (cargo test --no-run)");
-    let mut build_args = test_args.to_vec();
-    build_args.push("--no-run");
-    with_env(cmd::cargo(&workspace.root, &build_args)).run()?;
-
-    cmd::step("Running every test (cargo test --workspace)");
-    with_env(cmd::cargo(&workspace.root, &test_args)).run()?;
-    cmd::step("Running xtask's own tests, tidy included (cargo test -p xtask)");
-    cmd::cargo(&workspace.root, &["test", "--package", "xtask"]).run()?;
-    cmd::step("All checks and tests passed");
     Ok(())
 }
 
