@@ -22,11 +22,13 @@ pub mod config;
 pub mod crypto;
 pub mod envelope;
 pub mod host;
+pub mod identification_code;
 pub mod identity;
 pub mod login;
 pub mod memory_host;
 pub mod persona;
 pub mod scope;
+pub mod signer;
 mod store;
 pub mod token;
 
