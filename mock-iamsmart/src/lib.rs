@@ -44,4 +44,4 @@ pub use host::{Host, LogLevel};
 pub use identity::{FieldError, PersonaProfile, validate_profile};
 pub use login::{GetQrParams, Lang, LoginStarted, TicketState, TicketStatus};
 pub use memory_host::MemoryHost;
-pub use persona::{Persona, PersonaStatus, StandingAnswer, UserType};
+pub use persona::{CertificateLifecycle, Persona, PersonaStatus, StandingAnswer, UserType};
