@@ -27,8 +27,10 @@ pub mod identity;
 pub mod login;
 pub mod memory_host;
 pub mod persona;
+pub mod persona_certificate;
 pub mod scope;
 pub mod signer;
+pub mod signing;
 mod store;
 pub mod token;
 
