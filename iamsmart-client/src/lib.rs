@@ -41,6 +41,7 @@
 #![forbid(unsafe_code)]
 
 mod automation;
+pub mod pdf;
 mod client;
 mod config;
 mod error;
