@@ -41,11 +41,11 @@
 #![forbid(unsafe_code)]
 
 mod automation;
-pub mod pdf;
 mod client;
 mod config;
 mod error;
 mod login;
+pub mod pdf;
 mod token;
 
 #[cfg(feature = "testing")]

@@ -82,7 +82,9 @@ pub enum Outcome {
     Tickets(Vec<TicketStatus>),
     Personas(Vec<Persona>),
     /// The signing certificates are installed; `written` counts those that were new or changed.
-    SigningCertificatesInstalled { written: usize },
+    SigningCertificatesInstalled {
+        written: usize,
+    },
     /// A non-API call failed; `code` is the D-code to show or to put in `error_code`.
     Error {
         code: DCode,

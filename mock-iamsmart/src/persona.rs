@@ -77,9 +77,7 @@ pub enum StandingAnswer {
 
 /// The state of an iAM Smart+ persona's signing certificate, which the sandbox CA issues accordingly:
 /// a valid certificate, one on the CRL, or one past its `notAfter`.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CertificateLifecycle {
     #[default]

@@ -157,7 +157,12 @@ mod tests {
             message(&mut host, "absent"),
             Err((DCode::SigningFailed, m)) if m.contains("no signing certificate")
         ));
-        install(&mut host, "revoked", &certificate(Some(now - 1), now + 1000)).expect("installs");
+        install(
+            &mut host,
+            "revoked",
+            &certificate(Some(now - 1), now + 1000),
+        )
+        .expect("installs");
         assert!(matches!(
             message(&mut host, "revoked"),
             Err((DCode::SigningFailed, m)) if m.contains("revoked")

@@ -237,12 +237,19 @@ fn step_up(fields: &Fields) -> Result<Option<StepUp>, ProtocolError> {
         return Ok(None);
     };
     let invalid = || ProtocolError::invalid("stepupAuthMethod");
-    let object = method.as_object().filter(|object| object.len() == 1).ok_or_else(invalid)?;
+    let object = method
+        .as_object()
+        .filter(|object| object.len() == 1)
+        .ok_or_else(invalid)?;
     let (operator, operands) = object.iter().next().ok_or_else(invalid)?;
     let names = operands.as_array().ok_or_else(invalid)?;
     let factors = names
         .iter()
-        .map(|name| name.as_str().and_then(StepUpFactor::parse).ok_or_else(invalid))
+        .map(|name| {
+            name.as_str()
+                .and_then(StepUpFactor::parse)
+                .ok_or_else(invalid)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let well_formed = match operator.as_str() {
         "unary" => factors.len() == 1,
@@ -256,7 +263,11 @@ fn step_up(fields: &Fields) -> Result<Option<StepUp>, ProtocolError> {
 }
 
 /// Checks the signing fields of a request; `anonymous` makes `HKICHash` mandatory.
-pub fn details(fields: &Fields, pdf: bool, anonymous: bool) -> Result<SigningDetails, ProtocolError> {
+pub fn details(
+    fields: &Fields,
+    pdf: bool,
+    anonymous: bool,
+) -> Result<SigningDetails, ProtocolError> {
     let document = document(fields, pdf)?;
     let department = limited(fields, "department", MAX_DEPARTMENT_LENGTH)?;
     let service_name = limited(fields, "serviceName", MAX_SERVICE_NAME_LENGTH)?;
@@ -417,8 +428,10 @@ mod tests {
     #[test]
     fn a_hash_request_defaults_to_sha256_with_rsa_and_keeps_the_display_fields() {
         let parsed = details(
-            &fields(json!({"hashCode": hash_b64(), "department": "Dept", "serviceName": "Svc",
-                "documentName": "Agreement.pdf"})),
+            &fields(
+                json!({"hashCode": hash_b64(), "department": "Dept", "serviceName": "Svc",
+                "documentName": "Agreement.pdf"}),
+            ),
             false,
             false,
         )
@@ -440,13 +453,20 @@ mod tests {
         assert_eq!(check(json!({})).0, "D20001");
         assert_eq!(check(json!({"hashCode": ""})).0, "D20002");
         assert_eq!(check(json!({"hashCode": "not base64!"})).0, "D20003");
-        assert!(check(json!({"hashCode": base64_encode(b"short")})).1.contains("32 bytes"));
+        assert!(
+            check(json!({"hashCode": base64_encode(b"short")}))
+                .1
+                .contains("32 bytes")
+        );
         assert!(
             check(json!({"hashCode": hash_b64(), "sigAlgo": "SM3withSM2"}))
                 .1
                 .contains("not supported in the sandbox")
         );
-        assert_eq!(check(json!({"hashCode": hash_b64(), "sigAlgo": "MD5withRSA"})).0, "D20003");
+        assert_eq!(
+            check(json!({"hashCode": hash_b64(), "sigAlgo": "MD5withRSA"})).0,
+            "D20003"
+        );
         assert!(
             check(json!({"hashCode": base64_encode(&[1; 246]), "sigAlgo": "NONEwithRSA"}))
                 .1
@@ -458,7 +478,11 @@ mod tests {
         );
         let pdf = |value: Value| code(details(&fields(value), true, false));
         assert_eq!(pdf(json!({"hashCode": hash_b64()})).0, "D20001");
-        assert!(pdf(json!({"docDigest": base64_encode(b"x")})).1.contains("byte range"));
+        assert!(
+            pdf(json!({"docDigest": base64_encode(b"x")}))
+                .1
+                .contains("byte range")
+        );
     }
 
     #[test]
@@ -501,7 +525,12 @@ mod tests {
     #[test]
     fn anonymous_requests_need_a_well_formed_hkic_hash() {
         assert_eq!(
-            code(details(&fields(json!({"hashCode": hash_b64()})), false, true)).0,
+            code(details(
+                &fields(json!({"hashCode": hash_b64()})),
+                false,
+                true
+            ))
+            .0,
             "D20001"
         );
         assert_eq!(
@@ -536,11 +565,10 @@ mod tests {
     fn only_iam_smart_plus_users_with_a_matching_hkid_may_sign() {
         let config = crate::testkit::config();
         let today = CivilDate::new(2026, 12, 1).expect("date");
-        let plain = details(&fields(json!({"hashCode": hash_b64()})), false, false)
-            .expect("parses");
+        let plain =
+            details(&fields(json!({"hashCode": hash_b64()})), false, false).expect("parses");
         assert_eq!(
-            check_signer(&config, persona::IAMSMART_USER, today, &plain)
-                .map_err(|e| e.code),
+            check_signer(&config, persona::IAMSMART_USER, today, &plain).map_err(|e| e.code),
             Err(DCode::SigningNotAllowed)
         );
         assert_eq!(
@@ -560,8 +588,7 @@ mod tests {
         let mut other = plain;
         other.hkic_hash = Some(hkic_hash("Z999999"));
         assert_eq!(
-            check_signer(&config, persona::IAMSMART_PLUS_USER, today, &other)
-                .map_err(|e| e.code),
+            check_signer(&config, persona::IAMSMART_PLUS_USER, today, &other).map_err(|e| e.code),
             Err(DCode::InconsistentHkic)
         );
     }
@@ -584,7 +611,12 @@ mod tests {
             Value::Object(hash),
             json!({"hashCode": "h", "sigAlgo": "NONEwithRSA", "timestamp": 5, "signature": "sig", "cert": "cert"})
         );
-        let pdf = result_fields(&SignedDocument::Pdf { doc_digest: "d".into() }, &result);
+        let pdf = result_fields(
+            &SignedDocument::Pdf {
+                doc_digest: "d".into(),
+            },
+            &result,
+        );
         assert_eq!(
             Value::Object(pdf),
             json!({"docDigest": "d", "timestamp": 5, "pdfSignature": "sig", "cert": "cert"})

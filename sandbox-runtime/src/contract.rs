@@ -54,10 +54,9 @@ fn fits(call: &Call, outcome: &Outcome) -> bool {
         ) => true,
         (Call::PendingTickets, Outcome::Tickets(_)) => true,
         (Call::ListPersonas, Outcome::Personas(_)) => true,
-        (
-            Call::InstallSigningCertificates { .. },
-            Outcome::SigningCertificatesInstalled { .. },
-        ) => true,
+        (Call::InstallSigningCertificates { .. }, Outcome::SigningCertificatesInstalled { .. }) => {
+            true
+        }
         _ => false,
     }
 }

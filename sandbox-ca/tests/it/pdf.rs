@@ -86,7 +86,10 @@ fn pdfsig_finds_the_signature_valid_the_document_unmodified_and_the_persona_as_s
     let report = run("pdfsig", &[path_str(&pdf)]).expect("pdfsig reads the signed PDF");
     assert!(report.contains("Signature #1"), "{report}");
     assert!(report.contains("Signature is Valid."), "{report}");
-    assert!(report.contains(&format!("Signer Certificate Common Name: {PERSONA_NAME}")), "{report}");
+    assert!(
+        report.contains(&format!("Signer Certificate Common Name: {PERSONA_NAME}")),
+        "{report}"
+    );
     assert!(report.contains("Total document signed"), "{report}");
     assert!(report.contains("adbe.pkcs7.detached"), "{report}");
 }
@@ -105,5 +108,8 @@ fn pdfsig_reports_a_changed_document() {
     let tampered = write(&dir, "tampered.pdf", &bytes);
     let report = run("pdfsig", &[path_str(&tampered)]).unwrap_or_else(|error| error.to_string());
     assert!(!report.contains("Signature is Valid."), "{report}");
-    assert!(report.contains("Digest Mismatch") || report.contains("Invalid"), "{report}");
+    assert!(
+        report.contains("Digest Mismatch") || report.contains("Invalid"),
+        "{report}"
+    );
 }

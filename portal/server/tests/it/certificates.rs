@@ -61,12 +61,22 @@ async fn persona_certificates_are_issued_once_and_revocations_reach_the_crl(
     let authority = &portal.signing_authority;
     // The catalogue's iAM Smart+ personas: iamsmart-plus-user, auto-approve, suspended-plus-user,
     // revoked-certificate-user and expired-certificate-user.
-    assert_eq!(authority.ensure_sandbox_certificates(&rp.sandbox_id).await?, 5);
+    assert_eq!(
+        authority
+            .ensure_sandbox_certificates(&rp.sandbox_id)
+            .await?,
+        5
+    );
     let serial = authority
         .persona_serial(&rp.sandbox_id, "iamsmart-plus-user")
         .await?
         .context("the certificate is stored")?;
-    assert_eq!(authority.ensure_sandbox_certificates(&rp.sandbox_id).await?, 5);
+    assert_eq!(
+        authority
+            .ensure_sandbox_certificates(&rp.sandbox_id)
+            .await?,
+        5
+    );
     assert_eq!(
         authority
             .persona_serial(&rp.sandbox_id, "iamsmart-plus-user")
@@ -114,7 +124,9 @@ async fn persona_certificates_are_issued_once_and_revocations_reach_the_crl(
     assert!(!listed.contains(&serial.to_uppercase()), "{listed}");
     let checked = openssl(&["crl", "-in", &crl, "-CAfile", &issuing, "-noout"])?;
     assert!(checked.contains("verify OK"), "{checked}");
-    let root_subject = openssl(&["x509", "-in", &root, "-noout", "-subject", "-nameopt", "utf8"])?;
+    let root_subject = openssl(&[
+        "x509", "-in", &root, "-noout", "-subject", "-nameopt", "utf8",
+    ])?;
     assert!(
         root_subject.contains("iAM Smart Sandbox TEST Root CA \u{2014} not trusted"),
         "{root_subject}"
