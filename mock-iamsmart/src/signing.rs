@@ -278,10 +278,10 @@ pub fn details(
     } else {
         optional_string(fields, "HKICHash")?
     };
-    if let Some(hash) = &hkic_hash {
-        if base64_decode(hash).map(|bytes| bytes.len()) != Ok(SHA256_LENGTH) {
-            return Err(ProtocolError::invalid("HKICHash"));
-        }
+    if let Some(hash) = &hkic_hash
+        && base64_decode(hash).map(|bytes| bytes.len()) != Ok(SHA256_LENGTH)
+    {
+        return Err(ProtocolError::invalid("HKICHash"));
     }
     Ok(SigningDetails {
         document,

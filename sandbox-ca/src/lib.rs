@@ -196,7 +196,7 @@ fn random_serial(rng: &mut impl CryptoRngCore) -> Result<(SerialNumber, String),
 }
 
 fn serial_from_hex(hex: &str) -> Result<SerialNumber, CaError> {
-    if hex.len() % 2 != 0 || hex.is_empty() {
+    if !hex.len().is_multiple_of(2) || hex.is_empty() {
         return Err(CaError::Material("serial number is not hex"));
     }
     let bytes = (0..hex.len())
