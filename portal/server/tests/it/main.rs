@@ -7,5 +7,6 @@ mod console;
 mod database;
 mod login_journey;
 mod pages;
+mod personas;
 mod relying_party;
 mod support;
