@@ -31,6 +31,10 @@ pub struct PersonaCertificate {
     pub revoked_at_ms: Option<i64>,
 }
 
+/// The words of the `D70002` answer for a persona without an installed certificate, which the host
+/// recognises to issue one and try again.
+pub const NO_CERTIFICATE: &str = "the persona has no signing certificate yet";
+
 fn key(persona_id: &str) -> String {
     format!("signing-certificate/{persona_id}")
 }
@@ -88,7 +92,7 @@ pub fn usable_credential(
     let Some(certificate) = find(host, persona_id)? else {
         return Err(ProtocolError::with_message(
             DCode::SigningFailed,
-            "signing failed: the persona has no signing certificate yet",
+            format!("signing failed: {NO_CERTIFICATE}"),
         ));
     };
     let now = host.sandbox_now_ms();

@@ -28,6 +28,7 @@ pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 pub async fn handle(
     runtime: Runtime,
     inspector: Option<AnyPool>,
+    signing: Option<crate::ca::SigningAuthority>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -95,6 +96,13 @@ pub async fn handle(
                 tracing::warn!(error = %error, "could not read the sandbox's injected faults")
             }
         }
+    }
+    if let Some(signing) = &signing
+        && let Some(signer) = crate::ca::signer_of_api_call(uri.path(), &request.body)
+    {
+        signing
+            .prepare_for_signing(&sandbox_id, signer.as_deref())
+            .await;
     }
     match runtime.call(&sandbox_id, &Call::Api(request)).await {
         Ok(Outcome::Api(response)) => {

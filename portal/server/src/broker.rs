@@ -71,7 +71,16 @@ pub async fn get_qr(
     body: Bytes,
 ) -> Response {
     if method != Method::GET && method != Method::HEAD {
-        return api::handle(pages.runtime.clone(), None, method, uri, headers, body).await;
+        return api::handle(
+            pages.runtime.clone(),
+            None,
+            pages.signing_authority.clone(),
+            method,
+            uri,
+            headers,
+            body,
+        )
+        .await;
     }
     let query = uri.query().unwrap_or_default();
     let params = GetQrParams::from_query(query);

@@ -34,6 +34,41 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const PERSONA_LIFETIME_MS: i64 = 730 * DAY_MS;
 /// The CRL is reissued on every request; it promises the next one within a day.
 const CRL_NEXT_UPDATE_MS: i64 = DAY_MS;
+/// How long a sandbox counts as prepared for signing after its certificates were installed.
+const PREPARED_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Whether an API call may sign, and as whom: `Some(None)` for the signing requests (an
+/// auto-responder may approve inside them, as the logged-in user), `Some(Some(persona))` for the
+/// automation API's approval by an iAM Smart+ persona (or one the catalogue does not know, which
+/// may be a developer's own), `None` for everything else — logins stay free of key generation.
+pub fn signer_of_api_call(path: &str, body: &[u8]) -> Option<Option<String>> {
+    let signing = [
+        "/api/v1/account/signing/",
+        "/api/v1/account/pdfsigning/",
+        "/api/v1/anonymous/signing/",
+        "/api/v1/anonymous/pdfsigning/",
+        "/api/v1/bdss/",
+    ];
+    if signing.iter().any(|prefix| path.starts_with(prefix)) {
+        return Some(None);
+    }
+    if path != "/api/v1/sandbox/approveTicket" {
+        return None;
+    }
+    let persona_id = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()?
+        .get("personaID")?
+        .as_str()?
+        .to_owned();
+    let plain_user = mock_iamsmart::persona::catalogue::scenario(&persona_id)
+        .is_some_and(|(_, scenario)| scenario.user_type == UserType::Default);
+    (!plain_user).then_some(Some(persona_id))
+}
+
+/// The marker of the core's answer for a persona whose certificate is not installed yet.
+pub fn lacks_certificate(message: &str) -> bool {
+    message.contains(mock_iamsmart::persona_certificate::NO_CERTIFICATE)
+}
 
 pub const ROOT_CERTIFICATE_PATH: &str = "/ca/root-ca.crt";
 pub const ISSUING_CERTIFICATE_PATH: &str = "/ca/issuing-ca.crt";
@@ -63,6 +98,10 @@ pub struct SigningAuthority {
 }
 
 struct Inner {
+    /// Sandboxes whose certificates this process installed recently: the API and the phone skip
+    /// the check for them until it is [`PREPARED_FOR`] old (a reset wipes a sandbox's storage, and a
+    /// developer may add an iAM Smart+ persona, so the check comes back).
+    prepared: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
     pool: AnyPool,
     runtime: Runtime,
     deployment_id: String,
@@ -89,6 +128,7 @@ impl SigningAuthority {
     pub fn new(pool: AnyPool, runtime: Runtime, deployment_id: String, base_url: String) -> Self {
         SigningAuthority {
             inner: Arc::new(Inner {
+                prepared: std::sync::Mutex::new(std::collections::HashMap::new()),
                 pool,
                 runtime,
                 deployment_id,
@@ -275,6 +315,17 @@ impl SigningAuthority {
         &self,
         sandbox_id: &SandboxId,
     ) -> Result<usize, CaFailure> {
+        self.ensure_certificates(sandbox_id, None).await
+    }
+
+    /// [`SigningAuthority::ensure_sandbox_certificates`], issuing missing certificates only for
+    /// `only` when it is given (the other personas' existing certificates are still installed), so a
+    /// call known to be for one persona pays for at most one key generation.
+    pub async fn ensure_certificates(
+        &self,
+        sandbox_id: &SandboxId,
+        only: Option<&str>,
+    ) -> Result<usize, CaFailure> {
         let config = self.inner.runtime.sandbox_config(sandbox_id).await?;
         let signers: Vec<_> = mock_iamsmart::persona::personas(&config)
             .into_iter()
@@ -283,8 +334,10 @@ impl SigningAuthority {
         let ca = self.ca().await?;
         let mut certificates = BTreeMap::new();
         for persona in signers {
+            let wanted = only.is_none_or(|only| only == persona.id);
             let stored = match self.stored_certificate(sandbox_id, &persona.id).await? {
                 Some(stored) => stored,
+                None if !wanted => continue,
                 None => {
                     self.issue(
                         sandbox_id,
@@ -331,6 +384,37 @@ impl SigningAuthority {
         {
             Outcome::SigningCertificatesInstalled { .. } => Ok(count),
             _ => Err(CaFailure::UnexpectedOutcome),
+        }
+    }
+
+    /// Before a call that may sign: makes sure the sandbox's certificates are installed, unless this
+    /// process did so in the last [`PREPARED_FOR`]. A failure is logged and the call goes ahead; the
+    /// core then answers `D70002` for a persona without a certificate.
+    pub async fn prepare_for_signing(&self, sandbox_id: &SandboxId, persona_id: Option<&str>) {
+        let key = format!("{}\0{}", sandbox_id.as_str(), persona_id.unwrap_or("*"));
+        let fresh = self
+            .inner
+            .prepared
+            .lock()
+            .map(|prepared| {
+                prepared
+                    .get(&key)
+                    .is_some_and(|at| at.elapsed() < PREPARED_FOR)
+            })
+            .unwrap_or(false);
+        if fresh {
+            return;
+        }
+        match self.ensure_certificates(sandbox_id, persona_id).await {
+            Ok(_) => {
+                if let Ok(mut prepared) = self.inner.prepared.lock() {
+                    prepared.retain(|_, at| at.elapsed() < PREPARED_FOR);
+                    prepared.insert(key, std::time::Instant::now());
+                }
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "could not install the sandbox's signing certificates")
+            }
         }
     }
 

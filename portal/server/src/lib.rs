@@ -294,6 +294,7 @@ pub fn app(
                 .is_some_and(|url| url.starts_with("https://")),
         });
     let inspector_pool = database.pool().clone();
+    let api_signing = signing_authority.clone();
     let health_database = database;
     let login_pages = Router::new()
         .route("/api/v1/auth/getQR", any(broker::get_qr))
@@ -337,6 +338,7 @@ pub fn app(
         )
         .with_state(tenant::LoginPages {
             runtime: runtime.clone(),
+            signing_authority: Some(signing_authority.clone()),
             public_base_url: config.public_base_url.clone(),
         });
     let mut router = Router::new()
@@ -348,6 +350,7 @@ pub fn app(
                     api::handle(
                         runtime.clone(),
                         Some(inspector_pool.clone()),
+                        Some(api_signing.clone()),
                         method,
                         uri,
                         headers,

@@ -13,6 +13,8 @@ pub struct LoginPages {
     pub runtime: Runtime,
     /// The configured public URL, if any; otherwise pages use the request's `Host`.
     pub public_base_url: Option<String>,
+    /// The sandbox CA, which installs persona certificates before a page call that may sign.
+    pub signing_authority: Option<crate::ca::SigningAuthority>,
 }
 
 /// Why a page could not get what it asked a sandbox for.
@@ -71,7 +73,32 @@ impl LoginPages {
     /// Runs `call` in the sandbox of `client_id`; an `Error` outcome becomes `PageFailure::Protocol`.
     pub async fn call(&self, client_id: &str, call: Call) -> Result<Outcome, PageFailure> {
         let sandbox_id = self.sandbox(client_id).await?;
-        match self.runtime.call(&sandbox_id, &call).await {
+        // A browser attaching to an anonymous request may let the auto-responder sign at once.
+        if let (Call::BeginLogin(params), Some(signing)) = (&call, &self.signing_authority)
+            && params.ticket_id.is_some()
+        {
+            signing.prepare_for_signing(&sandbox_id, None).await;
+        }
+        let outcome = self.runtime.call(&sandbox_id, &call).await;
+        // An approval of a signing request by a persona whose certificate is not issued yet: issue
+        // it and approve again (the refused call changed nothing). Logins never pay for this.
+        let outcome = match (&outcome, &call, &self.signing_authority) {
+            (
+                Ok(Outcome::Error { message, .. }),
+                Call::ApproveTicket { persona_id, .. },
+                Some(signing),
+            ) if crate::ca::lacks_certificate(message) => {
+                if let Err(error) = signing
+                    .ensure_certificates(&sandbox_id, Some(persona_id))
+                    .await
+                {
+                    tracing::warn!(error = %error, "could not issue a persona's signing certificate");
+                }
+                self.runtime.call(&sandbox_id, &call).await
+            }
+            _ => outcome,
+        };
+        match outcome {
             Ok(Outcome::Error { code, message }) => Err(PageFailure::Protocol { code, message }),
             Ok(outcome) => Ok(outcome),
             Err(error) => Err(unavailable(&error)),
