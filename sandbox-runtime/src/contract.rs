@@ -113,7 +113,9 @@ fn check_callbacks(callbacks: &[Callback]) -> Result<(), SandboxError> {
         if !callback.headers.iter().all(|(name, value)| {
             !name.is_empty()
                 && name.bytes().all(is_header_name_byte)
-                && value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+                && value
+                    .bytes()
+                    .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
         }) {
             return Err(SandboxError::contract(
                 "a callback header has an invalid name or value",
@@ -227,7 +229,10 @@ mod tests {
         let call = Call::FailTicket {
             ticket_id: "t".into(),
         };
-        let good = accept_outcome(&call, &ticket("https://rp.example/cb", "application/json", 1));
+        let good = accept_outcome(
+            &call,
+            &ticket("https://rp.example/cb", "application/json", 1),
+        );
         assert!(matches!(good, Ok(Outcome::Ticket(status)) if status.callbacks.len() == 1));
         contract_reason(accept_outcome(
             &call,
@@ -239,7 +244,11 @@ mod tests {
         ));
         contract_reason(accept_outcome(
             &call,
-            &ticket("https://rp.example/cb", "application/json", MAX_CALLBACKS + 1),
+            &ticket(
+                "https://rp.example/cb",
+                "application/json",
+                MAX_CALLBACKS + 1,
+            ),
         ));
     }
 

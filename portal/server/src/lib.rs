@@ -7,6 +7,7 @@
 mod accounts;
 mod api;
 mod broker;
+mod callbacks;
 mod console_backend;
 pub mod db;
 pub mod demo;
@@ -283,6 +284,7 @@ pub fn app(
         .with_state(tenant::LoginPages {
             runtime: runtime.clone(),
             public_base_url: config.public_base_url.clone(),
+            inspector: Some(inspector_pool.clone()),
         });
     let mut router = Router::new()
         .route("/healthz", get(move || healthz(health_database.clone())))

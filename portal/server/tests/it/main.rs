@@ -4,6 +4,7 @@
 mod api;
 mod console;
 mod database;
+mod form_filling;
 mod login_journey;
 mod pages;
 mod relying_party;
