@@ -9,6 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::codes::{DCode, ProtocolError};
+use crate::persona::{CustomPersona, PersonaSet};
 use crate::scope::Scope;
 
 /// A secret string: readable by the code that needs it, invisible to `Debug` and to serialisers.
@@ -130,6 +131,12 @@ pub struct SandboxConfig {
     /// bytes, the quirk seen in a CorpID sandbox (PROTOCOL §11.10). Off by default.
     #[serde(default)]
     pub callback_cek_as_base64_text: bool,
+    /// Which personas the sandbox offers: the catalogue, the developer's own, or both.
+    #[serde(default)]
+    pub persona_set: PersonaSet,
+    /// The developer's own personas (checked by `persona::custom` before they are stored).
+    #[serde(default)]
+    pub custom_personas: Vec<CustomPersona>,
 }
 
 impl SandboxConfig {
@@ -157,6 +164,8 @@ impl SandboxConfig {
             service_name: default_service_name(),
             callback_url: None,
             callback_cek_as_base64_text: false,
+            persona_set: PersonaSet::default(),
+            custom_personas: Vec::new(),
         }
     }
 
@@ -179,6 +188,8 @@ impl SandboxConfig {
             "service_name": self.service_name,
             "callback_url": self.callback_url,
             "callback_cek_as_base64_text": self.callback_cek_as_base64_text,
+            "persona_set": self.persona_set,
+            "custom_personas": self.custom_personas,
         })
         .to_string()
     }
@@ -277,6 +288,12 @@ mod tests {
         config.service_name = "Demo Bank 示範銀行".into();
         config.callback_url = Some("https://rp.example/iamsmart/callback".into());
         config.callback_cek_as_base64_text = true;
+        config.persona_set = PersonaSet::CustomOnly;
+        config.custom_personas = crate::persona::custom::parse_import(
+            r#"[{"id": "own", "userType": "sign", "profile": {"gender": "F"}}]"#,
+            1,
+        )
+        .expect("a valid persona");
         let back: SandboxConfig =
             serde_json::from_str(&config.to_guest_json()).expect("guest json parses");
         assert_eq!(back, config);

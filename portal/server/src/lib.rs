@@ -15,6 +15,7 @@ mod faults;
 mod inspector;
 mod orgs;
 mod page;
+mod personas;
 mod phone;
 mod security;
 mod tenant;
@@ -239,6 +240,43 @@ pub fn app(
             .as_deref()
             .is_some_and(|url| url.starts_with("https://")),
     });
+    let persona_pages = Router::new()
+        .route("/console/sandboxes/{id}/personas", get(personas::list))
+        .route("/console/sandboxes/{id}/personas/edit", get(personas::edit))
+        .route(
+            "/console/sandboxes/{id}/personas/save",
+            post(personas::save),
+        )
+        .route(
+            "/console/sandboxes/{id}/personas/delete",
+            post(personas::delete),
+        )
+        .route(
+            "/console/sandboxes/{id}/personas/import",
+            post(personas::import),
+        )
+        .route("/console/sandboxes/{id}/personas/set", post(personas::set))
+        .route(
+            "/console/sandboxes/{id}/personas/reset",
+            post(personas::reset),
+        )
+        .route(
+            "/console/sandboxes/{id}/personas.json",
+            get(personas::export),
+        )
+        .with_state(personas::PortalPersonas {
+            accounts: accounts::Accounts::new(database.pool().clone()),
+            orgs: orgs::Orgs::new(
+                database.pool().clone(),
+                runtime.clone(),
+                config.public_base_url.clone(),
+            ),
+            runtime: runtime.clone(),
+            secure_cookies: config
+                .public_base_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("https://")),
+        });
     let inspector_pool = database.pool().clone();
     let health_database = database;
     let login_pages = Router::new()
@@ -316,7 +354,8 @@ pub fn app(
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
-        .merge(login_pages);
+        .merge(login_pages)
+        .merge(persona_pages);
     if let Some(demo_bank) = demo_bank {
         router = router.nest(DEMO_BANK_PATH, demo_bank).route(
             "/demo-bank/",

@@ -7,5 +7,6 @@ mod database;
 mod form_filling;
 mod login_journey;
 mod pages;
+mod personas;
 mod relying_party;
 mod support;
