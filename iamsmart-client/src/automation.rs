@@ -87,6 +87,22 @@ impl Client {
         self.answer_ticket(APPROVE_TICKET_PATH, &body).await
     }
 
+    /// Approves a pending profile or form-filling request as `persona_id`, releasing only `fields`
+    /// (wire names; the mandatory ones must be among them). The sandbox delivers the callback to the
+    /// RP; the returned redirect URL carries `businessID` and `state` (and `code` for an anonymous
+    /// request).
+    pub async fn approve_ticket_with_fields(
+        &self,
+        ticket_id: &str,
+        persona_id: &str,
+        fields: &[&str],
+    ) -> Result<String, Error> {
+        let body = serde_json::json!({
+            "ticketID": ticket_id, "personaID": persona_id, "fields": fields,
+        });
+        self.answer_ticket(APPROVE_TICKET_PATH, &body).await
+    }
+
     /// Rejects a pending login as its user would; returns the redirect URL carrying
     /// `error_code=D40001`.
     pub async fn reject_ticket(&self, ticket_id: &str) -> Result<String, Error> {

@@ -94,6 +94,11 @@ impl Client {
         &self.inner.config
     }
 
+    /// The RP's private key, for unwrapping callbacks' `secretKey`.
+    pub(crate) fn private_key(&self) -> &RsaPrivateKey {
+        &self.inner.private_key
+    }
+
     /// The `getQR` URL to send a browser to (a 302 or 303 from the RP's login route).
     pub fn login_url(&self, request: &LoginRequest) -> String {
         get_qr_url(

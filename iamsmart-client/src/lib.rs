@@ -31,6 +31,12 @@
 //! # }
 //! ```
 //!
+//! Profile requests and e-ME form filling: [`Client::initiate_form_filling`] and
+//! [`Client::initiate_profile_request`] for a logged-in user (the answer arrives as a callback,
+//! read with [`Client::open_callback`]), [`Client::profiles`] synchronously, and anonymous form
+//! filling with [`Client::initiate_anonymous_form_filling`], [`Client::anonymous_form_filling_url`]
+//! and [`Client::anonymous_form_filling_result`].
+//!
 //! The sandbox also offers headless automation for an RP's CI ([`Client::start_login`],
 //! [`Client::approve_ticket`], [`Client::reject_ticket`]); production code never calls those.
 //!
@@ -44,6 +50,7 @@ mod automation;
 mod client;
 mod config;
 mod error;
+mod form_filling;
 mod login;
 pub mod pdf;
 mod token;
@@ -55,6 +62,11 @@ pub use automation::{APPROVE_TICKET_PATH, REJECT_TICKET_PATH, StartedLogin};
 pub use client::{Client, GET_KEY_PATH, GET_TOKEN_PATH, REVOKE_KEY_PATH};
 pub use config::{ClientConfig, Secret};
 pub use error::{CEK_EXPIRED_CODE, Error, SUCCESS_CODE};
+pub use form_filling::{
+    ANONYMOUS_EME_REQUEST_PATH, ANONYMOUS_EME_RESULT_PATH, CallbackResult, DataResult,
+    EME_REQUEST_PATH, FORM_FILLING_SCOPE, FormFillingRequest, InitiatedRequest,
+    PROFILE_REQUEST_PATH, PROFILES_PATH, PROFILES_SCOPE, ProfileRequest, new_business_id,
+};
 pub use login::{
     AUTH_SCOPE, CallbackParams, GET_QR_PATH, Lang, LoginRequest, PC_BROWSER_SOURCE, random_state,
 };

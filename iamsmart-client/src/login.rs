@@ -69,6 +69,8 @@ pub struct LoginRequest {
     pub lang: Option<Lang>,
     /// `brokerPage=true`: on mobile web, open the app by its link instead of showing a QR code.
     pub broker_page: bool,
+    /// `ticketID`: show an anonymous request (form filling, signing) instead of a plain login.
+    pub ticket_id: Option<String>,
 }
 
 impl LoginRequest {
@@ -81,6 +83,7 @@ impl LoginRequest {
             source: PC_BROWSER_SOURCE.to_owned(),
             lang: None,
             broker_page: false,
+            ticket_id: None,
         }
     }
 }
@@ -95,6 +98,7 @@ impl fmt::Debug for LoginRequest {
             .field("source", &self.source)
             .field("lang", &self.lang)
             .field("broker_page", &self.broker_page)
+            .field("ticket_id", &self.ticket_id.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -116,6 +120,9 @@ pub(crate) fn get_qr_url(base: &str, client_id: &str, request: &LoginRequest) ->
     pairs.push(("state", &request.state));
     if request.broker_page {
         pairs.push(("brokerPage", "true"));
+    }
+    if let Some(ticket_id) = &request.ticket_id {
+        pairs.push(("ticketID", ticket_id));
     }
     let query: Vec<String> = pairs
         .into_iter()

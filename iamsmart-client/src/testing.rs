@@ -19,8 +19,8 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use mock_iamsmart::{
-    ApiRequest, Call, GetQrParams, LoginStarted, MemoryHost, Outcome, SandboxConfig, TicketState,
-    handle,
+    ApiRequest, Call, Callback, GetQrParams, LoginStarted, MemoryHost, Outcome, SandboxConfig,
+    TicketState, handle,
 };
 use serde_json::json;
 
@@ -50,6 +50,8 @@ struct Sandbox {
     config: SandboxConfig,
     /// The path of every API call in arrival order, so tests can check what an RP called.
     api_paths: Vec<String>,
+    /// Callbacks the sandbox asked its host to POST, kept for the test instead of delivered.
+    callbacks: Vec<Callback>,
 }
 
 type Shared = Arc<Mutex<Sandbox>>;
@@ -61,7 +63,8 @@ pub struct TestSandbox {
     server: tokio::task::JoinHandle<()>,
 }
 
-/// The fixture sandbox: strict mode, [`REDIRECT_URI`] allowed, login and profile scopes granted.
+/// The fixture sandbox: strict mode, [`REDIRECT_URI`] allowed, login, profile and form-filling
+/// scopes granted.
 pub fn fixture_config() -> SandboxConfig {
     let mut config = SandboxConfig::new(
         CLIENT_ID,
@@ -70,7 +73,11 @@ pub fn fixture_config() -> SandboxConfig {
         Secret::new("test-pseudonym-key"),
     );
     config.redirect_uris = vec![REDIRECT_URI.to_owned()];
-    config.granted_scopes = vec!["eidapi_auth".into(), "eidapi_profiles".into()];
+    config.granted_scopes = vec![
+        "eidapi_auth".into(),
+        "eidapi_profiles".into(),
+        "eidapi_formFilling".into(),
+    ];
     config
 }
 
@@ -89,6 +96,7 @@ impl TestSandbox {
             host: MemoryHost::new(SEED),
             config,
             api_paths: Vec::new(),
+            callbacks: Vec::new(),
         }));
         let app = Router::new()
             .route("/api/v1/auth/getQR", get(get_qr))
@@ -133,6 +141,12 @@ impl TestSandbox {
     /// Moves the sandbox clock (not the real one), as the portal's time-travel control does.
     pub fn travel_ms(&self, offset_delta_ms: i64) {
         lock(&self.sandbox).host.travel_ms(offset_delta_ms);
+    }
+
+    /// The callbacks the sandbox produced since the last call of this method (the portal would have
+    /// POSTed them to the RP), oldest first.
+    pub fn take_callbacks(&self) -> Vec<Callback> {
+        std::mem::take(&mut lock(&self.sandbox).callbacks)
     }
 
     /// The paths of the API calls so far, in order.
@@ -216,7 +230,13 @@ fn run(sandbox: &mut Sandbox, call: Call) -> Outcome {
             i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
         });
     sandbox.host.set_real_now_ms(now);
-    handle(&mut sandbox.host, &sandbox.config, call)
+    let outcome = handle(&mut sandbox.host, &sandbox.config, call);
+    match &outcome {
+        Outcome::Api(response) => sandbox.callbacks.extend(response.callbacks.iter().cloned()),
+        Outcome::Ticket(status) => sandbox.callbacks.extend(status.callbacks.iter().cloned()),
+        _ => {}
+    }
+    outcome
 }
 
 async fn api(State(sandbox): State<Shared>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {

@@ -10,10 +10,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::automation::{self, APPROVE_TICKET_PATH, PENDING_TICKETS_PATH, REJECT_TICKET_PATH};
+use crate::callback::Callback;
 use crate::cek;
 use crate::codes::{DCode, ProtocolError};
 use crate::config::SandboxConfig;
 use crate::envelope::{self, ResponseEnvelope};
+use crate::form_filling;
 use crate::host::{Host, LogLevel};
 use crate::token;
 
@@ -27,7 +29,7 @@ const MAX_ECHOED_PATH: usize = 120;
 
 /// Bodies travel as Base64 strings inside the JSON of a [`crate::Call`]: a JSON array of numbers would
 /// be about four times larger.
-mod base64_body {
+pub(crate) mod base64_body {
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD;
     use serde::{Deserialize, Deserializer, Serializer};
@@ -77,6 +79,26 @@ pub struct ApiResponse {
     pub headers: Vec<(String, String)>,
     #[serde(with = "base64_body")]
     pub body: Vec<u8>,
+    /// Callbacks the host must POST to the relying party after the call's writes are committed (an
+    /// auto-responder or the automation API answered a data request).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub callbacks: Vec<Callback>,
+}
+
+/// What a route handler answers: the success `content`, and any callbacks to deliver.
+#[derive(Debug, Default)]
+pub(crate) struct Answer {
+    pub content: Option<serde_json::Value>,
+    pub callbacks: Vec<Callback>,
+}
+
+impl Answer {
+    pub fn content(content: serde_json::Value) -> Self {
+        Answer {
+            content: Some(content),
+            callbacks: Vec::new(),
+        }
+    }
 }
 
 impl ApiResponse {
@@ -95,6 +117,11 @@ pub(crate) enum Route {
     ApproveTicket,
     RejectTicket,
     PendingTickets,
+    FormFillingRequest,
+    ProfileRequest,
+    Profiles,
+    AnonymousFormFillingRequest,
+    AnonymousFormFillingResult,
 }
 
 impl Route {
@@ -109,6 +136,15 @@ impl Route {
             APPROVE_TICKET_PATH => Some(Route::ApproveTicket),
             REJECT_TICKET_PATH => Some(Route::RejectTicket),
             PENDING_TICKETS_PATH => Some(Route::PendingTickets),
+            form_filling::EME_REQUEST_PATH | form_filling::EME_REQUEST_ALIAS_PATH => {
+                Some(Route::FormFillingRequest)
+            }
+            form_filling::PROFILE_REQUEST_PATH | form_filling::PROFILE_REQUEST_ALIAS_PATH => {
+                Some(Route::ProfileRequest)
+            }
+            form_filling::PROFILES_PATH => Some(Route::Profiles),
+            form_filling::ANONYMOUS_EME_REQUEST_PATH => Some(Route::AnonymousFormFillingRequest),
+            form_filling::ANONYMOUS_EME_RESULT_PATH => Some(Route::AnonymousFormFillingResult),
             _ => None,
         }
     }
@@ -121,6 +157,11 @@ impl Route {
             Route::ApproveTicket => "sandbox/approveTicket",
             Route::RejectTicket => "sandbox/rejectTicket",
             Route::PendingTickets => "sandbox/pendingTickets",
+            Route::FormFillingRequest => "eme/initiateRequest",
+            Route::ProfileRequest => "profile/initiateRequest",
+            Route::Profiles => "profiles",
+            Route::AnonymousFormFillingRequest => "anonymous/eme/initiateRequest",
+            Route::AnonymousFormFillingResult => "anonymous/eme/getResult",
         }
     }
 }
@@ -149,26 +190,36 @@ pub(crate) fn serve(
         );
         return envelope::failure(host, &error);
     };
+    let body = &request.body;
     let result =
         envelope::verify_request(host, config, request, route).and_then(|()| match route {
-            Route::GetKey => cek::get_key(host, config).map(Some),
-            Route::RevokeKey => cek::revoke_key(host).map(|()| None),
-            Route::GetToken => token::get_token(host, config, &request.body).map(Some),
-            Route::ApproveTicket => {
-                automation::approve_ticket(host, config, &request.body).map(Some)
-            }
-            Route::RejectTicket => automation::reject_ticket(host, config, &request.body).map(Some),
+            Route::GetKey => cek::get_key(host, config).map(Answer::content),
+            Route::RevokeKey => cek::revoke_key(host).map(|()| Answer::default()),
+            Route::GetToken => token::get_token(host, config, body).map(Answer::content),
+            Route::ApproveTicket => automation::approve_ticket(host, config, body),
+            Route::RejectTicket => automation::reject_ticket(host, config, body),
             Route::PendingTickets => {
-                automation::pending_tickets(host, config, &request.body).map(Some)
+                automation::pending_tickets(host, config, body).map(Answer::content)
+            }
+            Route::FormFillingRequest => form_filling::eme_request(host, config, body),
+            Route::ProfileRequest => form_filling::profile_request(host, config, body),
+            Route::Profiles => form_filling::profiles(host, config, body).map(Answer::content),
+            Route::AnonymousFormFillingRequest => {
+                form_filling::anonymous_eme_request(host, config, body).map(Answer::content)
+            }
+            Route::AnonymousFormFillingResult => {
+                form_filling::anonymous_eme_result(host, config, body).map(Answer::content)
             }
         });
     match result {
-        Ok(content) => {
+        Ok(answer) => {
             host.log(
                 LogLevel::Info,
                 &format!("{} {}", route.name(), DCode::Success),
             );
-            envelope::success(host, content)
+            let mut response = envelope::success(host, answer.content);
+            response.callbacks = answer.callbacks;
+            response
         }
         Err(error) => {
             host.log(LogLevel::Info, &format!("{} {}", route.name(), error.code));

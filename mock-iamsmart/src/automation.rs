@@ -5,13 +5,17 @@
 //! (the five signed headers, nonce and timestamp checks), but their bodies and `content` are plain JSON
 //! rather than AES-GCM ciphertext, so a test can call them with nothing more than the client secret:
 //! - `approveTicket` `{"ticketID","personaID"}` → `{"ticketID","state":"approved","redirectURL"}`;
+//!   for a profile or form-filling request an optional `"fields":[…]` releases only those fields (the
+//!   user unticked the others; mandatory ones must stay), and the answer adds `"kind"` and
+//!   `"businessID"`; the relying party's callback is delivered as the phone's would be;
 //! - `rejectTicket` `{"ticketID"}` → `{"ticketID","state":"rejected","redirectURL"}` (`D40001`);
-//! - `pendingTickets` `{}` → `{"tickets":[{"ticketID","scope","source","expiresInMs"}]}`.
+//! - `pendingTickets` `{}` → `{"tickets":[{"ticketID","scope","source","expiresInMs","kind","businessID"}]}`.
 //!
 //! Errors are the login state machine's D-codes. This module never logs ticket IDs, codes or URLs.
 
 use serde_json::{Map, Value, json};
 
+use crate::api::Answer;
 use crate::codes::ProtocolError;
 use crate::config::SandboxConfig;
 use crate::host::Host;
@@ -41,12 +45,40 @@ fn string_field(object: &Map<String, Value>, name: &str) -> Result<String, Proto
     }
 }
 
-fn answered(status: &TicketStatus) -> Value {
-    json!({
+fn answered(status: TicketStatus) -> Answer {
+    let mut content = json!({
         "ticketID": status.ticket_id,
         "state": status.state.as_str(),
         "redirectURL": status.redirect_url,
-    })
+    });
+    if let Some(business_id) = &status.business_id {
+        content["kind"] = status.kind.as_str().into();
+        content["businessID"] = business_id.clone().into();
+    }
+    Answer {
+        content: Some(content),
+        callbacks: status.callbacks,
+    }
+}
+
+/// An optional list of field names.
+fn field_list(
+    object: &Map<String, Value>,
+    name: &str,
+) -> Result<Option<Vec<String>>, ProtocolError> {
+    match object.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| ProtocolError::invalid(name))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(_) => Err(ProtocolError::invalid(name)),
+    }
 }
 
 /// `approveTicket`: the persona approves on the (virtual) phone.
@@ -54,11 +86,17 @@ pub(crate) fn approve_ticket(
     host: &mut dyn Host,
     config: &SandboxConfig,
     body: &[u8],
-) -> Result<Value, ProtocolError> {
+) -> Result<Answer, ProtocolError> {
     let object = body_object(body)?;
     let ticket_id = string_field(&object, "ticketID")?;
     let persona_id = string_field(&object, "personaID")?;
-    login::approve_ticket(host, config, &ticket_id, &persona_id).map(|status| answered(&status))
+    let status = match field_list(&object, "fields")? {
+        Some(fields) => {
+            login::approve_ticket_with_fields(host, config, &ticket_id, &persona_id, &fields)?
+        }
+        None => login::approve_ticket(host, config, &ticket_id, &persona_id)?,
+    };
+    Ok(answered(status))
 }
 
 /// `rejectTicket`: the user rejects the request (`D40001`).
@@ -66,10 +104,10 @@ pub(crate) fn reject_ticket(
     host: &mut dyn Host,
     config: &SandboxConfig,
     body: &[u8],
-) -> Result<Value, ProtocolError> {
+) -> Result<Answer, ProtocolError> {
     let object = body_object(body)?;
     let ticket_id = string_field(&object, "ticketID")?;
-    login::reject_ticket(host, config, &ticket_id).map(|status| answered(&status))
+    login::reject_ticket(host, config, &ticket_id).map(answered)
 }
 
 /// `pendingTickets`: what is waiting for an answer, newest first.
@@ -87,6 +125,8 @@ pub(crate) fn pending_tickets(
                 "scope": ticket.scope.join(" "),
                 "source": ticket.source,
                 "expiresInMs": ticket.expires_in_ms,
+                "kind": ticket.kind.as_str(),
+                "businessID": ticket.business_id,
             })
         })
         .collect();

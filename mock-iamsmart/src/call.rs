@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{self, ApiRequest, ApiResponse};
 use crate::codes::{DCode, ProtocolError};
 use crate::config::SandboxConfig;
+use crate::consent::TicketDetails;
 use crate::envelope;
 use crate::host::{Host, LogLevel};
 use crate::login::{self, GetQrParams, LoginStarted, TicketStatus};
@@ -48,6 +49,24 @@ pub enum Call {
     InstallSigningCertificates {
         certificates: BTreeMap<String, PersonaCertificate>,
     },
+    /// What the phone shows before the user answers: the status, and for profile and form-filling
+    /// requests the form and each requested field with the persona's value and whether it may be
+    /// unticked. `persona_id` picks whose values to show for an anonymous request (an authenticated
+    /// one always shows the logged-in user's).
+    TicketDetails {
+        ticket_id: String,
+        #[serde(default)]
+        persona_id: Option<String>,
+    },
+    /// The user approves a profile or form-filling request releasing only `fields` (wire names);
+    /// unticking a mandatory field, or naming one not requested, is `D20003`.
+    ApproveTicketWithFields {
+        ticket_id: String,
+        persona_id: String,
+        fields: Vec<String>,
+    },
+    /// The app fails while answering (`D40002` / `D50002` / `D60002` by kind).
+    FailTicket { ticket_id: String },
 }
 
 impl Call {
@@ -64,6 +83,9 @@ impl Call {
             Call::PendingTickets => "pending_tickets",
             Call::ListPersonas => "list_personas",
             Call::InstallSigningCertificates { .. } => "install_signing_certificates",
+            Call::TicketDetails { .. } => "ticket_details",
+            Call::ApproveTicketWithFields { .. } => "approve_ticket_with_fields",
+            Call::FailTicket { .. } => "fail_ticket",
         }
     }
 }
@@ -85,6 +107,8 @@ pub enum Outcome {
     SigningCertificatesInstalled {
         written: usize,
     },
+    /// A ticket with the details the consent screen shows.
+    TicketDetails(TicketDetails),
     /// A non-API call failed; `code` is the D-code to show or to put in `error_code`.
     Error {
         code: DCode,
@@ -149,6 +173,20 @@ pub fn handle(host: &mut dyn Host, config: &SandboxConfig, call: Call) -> Outcom
         Call::InstallSigningCertificates { certificates } => {
             persona_certificate::install_all(host, &certificates)
                 .map(|written| Outcome::SigningCertificatesInstalled { written })
+        }
+        Call::TicketDetails {
+            ticket_id,
+            persona_id,
+        } => login::ticket_details(host, config, &ticket_id, persona_id.as_deref())
+            .map(Outcome::TicketDetails),
+        Call::ApproveTicketWithFields {
+            ticket_id,
+            persona_id,
+            fields,
+        } => login::approve_ticket_with_fields(host, config, &ticket_id, &persona_id, &fields)
+            .map(Outcome::Ticket),
+        Call::FailTicket { ticket_id } => {
+            login::fail_ticket(host, config, &ticket_id).map(Outcome::Ticket)
         }
     }
     .unwrap_or_else(Outcome::from);

@@ -177,6 +177,45 @@ pub fn read_get_token_response(
     read_encrypted_response(cek, body)
 }
 
+/// A callback as the RP reads it: the envelope fields and the decrypted `content`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenedCallback {
+    /// `<T={ticketID}>`.
+    pub tx_id: String,
+    pub code: String,
+    pub message: String,
+    /// The decrypted content: `businessID`, `state` and, on success, the released fields.
+    pub content: Value,
+}
+
+/// Reads a callback body (`application/json` or `multipart/form-data`, as `content_type` says) and
+/// decrypts its `content` with the CEK from its own `secretKey`, unwrapped with the RP's private key
+/// — no current CEK needed. Accepts both the 32-byte CEK and its 44-character Base64 text.
+pub fn open_callback(
+    rp_private_key: &RsaPrivateKey,
+    body: &[u8],
+    content_type: &str,
+) -> Result<OpenedCallback, ClientError> {
+    let fields =
+        crate::callback::read_fields(body, content_type).ok_or(ClientError::NotAnEnvelope)?;
+    let text = |name: &str| -> Result<String, ClientError> {
+        fields
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or(ClientError::UnexpectedContent)
+    };
+    let wrapped = crypto::base64_decode(&text("secretKey")?)?;
+    let cek = crypto::unwrap_callback_cek(rp_private_key, &wrapped)?;
+    let plaintext = decrypt_content(&cek, &text("content")?)?;
+    Ok(OpenedCallback {
+        tx_id: text("txID")?,
+        code: text("code")?,
+        message: text("message")?,
+        content: serde_json::from_slice(&plaintext).map_err(|_| ClientError::UnexpectedContent)?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,6 +78,17 @@ fn default_granted_scopes() -> Vec<String> {
     vec![Scope::Auth.as_str().to_owned()]
 }
 
+/// Whether `url` is an absolute `http://` or `https://` URL with a host, as callback URLs must be.
+pub fn is_http_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty() && url.bytes().all(|b| b.is_ascii_graphic())
+    })
+}
+
 /// One sandbox: the relying party's credentials, allow-lists and lifetimes.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct SandboxConfig {
@@ -111,6 +122,15 @@ pub struct SandboxConfig {
     /// The online service's name as the virtual phone shows it to the user ("who is asking").
     #[serde(default = "default_service_name")]
     pub service_name: String,
+    /// The callback URL registered for this client: where the sandbox POSTs the results of profile
+    /// and form-filling requests (PROTOCOL §3). `None` (the default) POSTs them to the request's own
+    /// `redirectURI`, which is already on the allow-list, so a new sandbox needs no extra setting.
+    #[serde(default)]
+    pub callback_url: Option<String>,
+    /// Wrap the Base64 text of the CEK (44 characters) in callbacks' `secretKey` instead of its 32
+    /// bytes, the quirk seen in a CorpID sandbox (PROTOCOL §11.10). Off by default.
+    #[serde(default)]
+    pub callback_cek_as_base64_text: bool,
     /// Which personas the sandbox offers: the catalogue, the developer's own, or both.
     #[serde(default)]
     pub persona_set: PersonaSet,
@@ -142,6 +162,8 @@ impl SandboxConfig {
             pseudonym_key,
             auto_responder: None,
             service_name: default_service_name(),
+            callback_url: None,
+            callback_cek_as_base64_text: false,
             persona_set: PersonaSet::default(),
             custom_personas: Vec::new(),
         }
@@ -164,6 +186,8 @@ impl SandboxConfig {
             "pseudonym_key": self.pseudonym_key.expose(),
             "auto_responder": self.auto_responder,
             "service_name": self.service_name,
+            "callback_url": self.callback_url,
+            "callback_cek_as_base64_text": self.callback_cek_as_base64_text,
             "persona_set": self.persona_set,
             "custom_personas": self.custom_personas,
         })
@@ -198,6 +222,11 @@ impl SandboxConfig {
             if lifetime <= 0 {
                 return fault(&format!("{name} must be positive"));
             }
+        }
+        if let Some(url) = &self.callback_url
+            && !is_http_url(url)
+        {
+            return fault("callback_url must be an http or https URL");
         }
         Ok(())
     }
@@ -257,6 +286,8 @@ mod tests {
             .push("https://rp.example/callback".into());
         config.auto_responder = Some("iamsmart-user".into());
         config.service_name = "Demo Bank 示範銀行".into();
+        config.callback_url = Some("https://rp.example/iamsmart/callback".into());
+        config.callback_cek_as_base64_text = true;
         config.persona_set = PersonaSet::CustomOnly;
         config.custom_personas = crate::persona::custom::parse_import(
             r#"[{"id": "own", "userType": "sign", "profile": {"gender": "F"}}]"#,
@@ -279,5 +310,26 @@ mod tests {
         let mut config = sample();
         config.client_secret = Secret::new("");
         assert!(config.validate().is_err());
+    }
+
+    #[test]
+    fn a_callback_url_must_be_http_or_https_with_a_host() {
+        let mut config = sample();
+        for good in [
+            "https://rp.example/cb",
+            "http://127.0.0.1:3000/callback?x=1",
+        ] {
+            config.callback_url = Some(good.into());
+            assert_eq!(config.validate(), Ok(()), "{good}");
+        }
+        for bad in [
+            "ftp://rp.example/cb",
+            "https:///cb",
+            "rp.example/cb",
+            "https://a b/",
+        ] {
+            config.callback_url = Some(bad.into());
+            assert!(config.validate().is_err(), "{bad}");
+        }
     }
 }

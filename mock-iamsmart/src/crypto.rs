@@ -263,6 +263,38 @@ pub fn wrap_cek(
         .map_err(|_| CryptoError::RsaFailed)
 }
 
+/// Wraps arbitrary key material for the RP with RSA PKCS#1 v1.5. Callbacks use it for the
+/// 44-character quirk, where the wrapped secret is the Base64 text of the CEK (PROTOCOL §11.10).
+pub fn wrap_key_material(
+    rp_public_key: &RsaPublicKey,
+    rng: &mut impl CryptoRngCore,
+    material: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
+    rp_public_key
+        .encrypt(rng, Pkcs1v15Encrypt, material)
+        .map_err(|_| CryptoError::RsaFailed)
+}
+
+/// Unwraps a callback's `secretKey`: the 32 raw CEK bytes, or the 44-character Base64 text of them
+/// (the quirk some sandboxes send, PROTOCOL §1.3), either way the 32-byte CEK.
+pub fn unwrap_callback_cek(
+    rp_private_key: &RsaPrivateKey,
+    wrapped: &[u8],
+) -> Result<[u8; CEK_LENGTH], CryptoError> {
+    let material = rp_private_key
+        .decrypt(Pkcs1v15Encrypt, wrapped)
+        .map_err(|_| CryptoError::AuthenticationFailed)?;
+    if let Ok(cek) = <[u8; CEK_LENGTH]>::try_from(material.as_slice()) {
+        return Ok(cek);
+    }
+    let decoded = std::str::from_utf8(&material)
+        .ok()
+        .and_then(|text| base64_decode(text).ok())
+        .ok_or(CryptoError::InvalidCekLength(material.len()))?;
+    <[u8; CEK_LENGTH]>::try_from(decoded.as_slice())
+        .map_err(|_| CryptoError::InvalidCekLength(material.len()))
+}
+
 /// Unwraps a CEK with the RP's private key.
 pub fn unwrap_cek(
     rp_private_key: &RsaPrivateKey,

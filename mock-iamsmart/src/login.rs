@@ -1,5 +1,12 @@
-//! The login state machine behind `GET /api/v1/auth/getQR` (PROTOCOL §2.1, §7, §11.9): parameter
-//! validation, tickets, the user's answer on the (virtual) phone, and single-use authorisation codes.
+//! The ticket state machine behind `GET /api/v1/auth/getQR` (PROTOCOL §2.1, §7, §11.9) and every
+//! request that waits for the user's answer on the phone: parameter validation, tickets, the user's
+//! answer on the (virtual) phone, and single-use authorisation codes.
+//!
+//! A ticket is a login, a profile request, or an authenticated or anonymous form-filling request
+//! ([`crate::request::TicketKind`]); they share one life cycle and differ in what approval produces
+//! (a code for the browser, or a callback to the relying party) and in their ending D-codes. Tickets
+//! of data requests are created by `form_filling.rs`; the rest of this documentation describes a
+//! login, and the other kinds follow it with their own codes (`D5000x`, `D6000x`).
 //!
 //! A ticket is pending until the user approves, rejects or cancels it, or until it times out on the
 //! sandbox clock; the browser is then sent to `redirectURI?code=…&state=…` or
@@ -21,11 +28,15 @@
 use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
 
+use crate::callback::{self, Callback, CallbackMessage};
 use crate::codes::{DCode, ProtocolError};
 use crate::config::SandboxConfig;
+use crate::consent::{self, TicketDetails};
 use crate::crypto::url_encode;
 use crate::host::{self, Host, LogLevel};
+use crate::identity::date::CivilDate;
 use crate::persona::{self, PersonaStatus, StandingAnswer};
+use crate::request::{Ending, TicketKind, TicketRequest};
 use crate::scope;
 use crate::store;
 
@@ -57,8 +68,17 @@ const TICKET_RETENTION_MS: i64 = 60 * 60_000;
 /// How many pending tickets the virtual phone's list remembers; older ones drop off the list but stay
 /// answerable by their ticket ID.
 pub const MAX_LISTED_PENDING: usize = 50;
-/// The test app's scheme (PROTOCOL §11.12).
-const APP_LINK_PREFIX: &str = "hk.gov.iamsmart.testapp://auth?ticketID=";
+/// The test app's scheme (PROTOCOL §11.12); the path names the kind of request.
+const APP_LINK_SCHEME: &str = "hk.gov.iamsmart.testapp://";
+
+/// The test app's deep link for a ticket of this kind.
+pub fn app_link(kind: TicketKind, ticket_id: &str) -> String {
+    format!(
+        "{APP_LINK_SCHEME}{}?ticketID={}",
+        kind.app_link_path(),
+        url_encode(ticket_id)
+    )
+}
 
 /// Display language of the broker page and the app.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,7 +101,7 @@ impl Lang {
         }
     }
 
-    fn from_name(name: &str) -> Option<Lang> {
+    pub fn from_name(name: &str) -> Option<Lang> {
         [Lang::EnUs, Lang::ZhHk, Lang::ZhCn]
             .into_iter()
             .find(|lang| lang.as_str() == name)
@@ -167,6 +187,8 @@ pub enum TicketState {
     Approved,
     Rejected,
     Cancelled,
+    /// The app reported a failure (the virtual phone can simulate one).
+    Failed,
     TimedOut,
 }
 
@@ -178,6 +200,7 @@ impl TicketState {
             TicketState::Approved => "approved",
             TicketState::Rejected => "rejected",
             TicketState::Cancelled => "cancelled",
+            TicketState::Failed => "failed",
             TicketState::TimedOut => "timed_out",
         }
     }
@@ -202,6 +225,20 @@ pub struct TicketStatus {
     /// Where to send the browser once the ticket is settled; `None` while pending or when no browser
     /// is attached.
     pub redirect_url: Option<String>,
+    /// What the ticket asks for.
+    #[serde(default)]
+    pub kind: TicketKind,
+    /// The user an authenticated data request is for (the persona logged in to the relying party);
+    /// `None` for logins and anonymous requests, which any persona may answer.
+    #[serde(default)]
+    pub persona_id: Option<String>,
+    /// The relying party's `businessID`, for data requests.
+    #[serde(default)]
+    pub business_id: Option<String>,
+    /// Callbacks the host must POST to the relying party, present only in the answer to the call that
+    /// settled the ticket (never in a later status poll).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub callbacks: Vec<Callback>,
 }
 
 /// One entry of the list of tickets waiting for an answer.
@@ -216,9 +253,18 @@ struct PendingEntry {
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum Decision {
     Pending,
-    Approved { persona_id: String, code: String },
+    Approved {
+        persona_id: String,
+        /// The authorisation code for the browser: logins and anonymous requests only.
+        #[serde(default)]
+        code: Option<String>,
+        /// The fields the user released, for data requests.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        released: Option<Vec<String>>,
+    },
     Rejected,
     Cancelled,
+    Failed,
 }
 
 /// A stored ticket.
@@ -236,6 +282,9 @@ struct TicketRecord {
     created_at_ms: i64,
     expires_at_ms: i64,
     decision: Decision,
+    /// What the ticket asks for; tickets stored before kinds existed are logins.
+    #[serde(default)]
+    request: TicketRequest,
 }
 
 /// A stored, unused authorisation code; getToken consumes it.
@@ -262,7 +311,7 @@ fn optional(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|value| !value.is_empty())
 }
 
-fn parse_state(value: &Option<String>) -> Result<Option<String>, ProtocolError> {
+pub(crate) fn parse_state(value: &Option<String>) -> Result<Option<String>, ProtocolError> {
     let Some(state) = optional(value) else {
         return Ok(None);
     };
@@ -346,8 +395,10 @@ pub(crate) fn pending_tickets(
     Ok(pending)
 }
 
-/// Answers a fresh ticket as the configured auto-responder persona would.
-fn auto_respond(
+/// Answers a fresh ticket as the configured auto-responder persona would. An authenticated data
+/// request is for the user logged in to the relying party, so the auto-responder only decides
+/// whether it is approved; that user approves it.
+pub(crate) fn auto_respond(
     host: &mut dyn Host,
     config: &SandboxConfig,
     ticket_id: &str,
@@ -357,7 +408,13 @@ fn auto_respond(
         .ok_or_else(|| ProtocolError::invalid("personaID"))?;
     match persona.answers {
         StandingAnswer::Manual | StandingAnswer::AlwaysApprove => {
-            approve_ticket(host, config, ticket_id, persona_id).map(Some)
+            let record = load_ticket(host, ticket_id)?;
+            let approver = record
+                .request
+                .data()
+                .and_then(|data| data.persona_id.clone())
+                .unwrap_or_else(|| persona_id.to_owned());
+            approve_ticket(host, config, ticket_id, &approver).map(Some)
         }
         StandingAnswer::AlwaysReject => reject_ticket(host, config, ticket_id).map(Some),
         StandingAnswer::NeverAnswer => Ok(None),
@@ -421,7 +478,8 @@ pub(crate) fn begin_login(
                 return Err(ProtocolError::invalid("ticketID"));
             }
             record.redirect_uri = Some(redirect_uri.clone());
-            record.state = state.clone();
+            // The browser's `state` wins; without one, the state the request was created with stays.
+            record.state = state.clone().or(record.state.take());
             record.scope = scope_names.clone();
             record.lang = lang;
             record.source = Some(source.clone());
@@ -440,12 +498,12 @@ pub(crate) fn begin_login(
             created_at_ms: now,
             expires_at_ms: now.saturating_add(config.ticket_lifetime_ms),
             decision: Decision::Pending,
+            request: TicketRequest::Login,
         },
     };
     save_ticket(host, &record)?;
-    if params.ticket_id.as_deref().is_none_or(str::is_empty) {
-        list_as_pending(host, &record)?;
-    }
+    // An anonymous ticket joins the phone's list once a browser shows it, not before.
+    list_as_pending(host, &record)?;
 
     let mut redirect_url = None;
     if let Some(persona_id) = &config.auto_responder {
@@ -463,7 +521,7 @@ pub(crate) fn begin_login(
     }
 
     Ok(LoginStarted {
-        app_link: format!("{APP_LINK_PREFIX}{}", url_encode(&record.ticket_id)),
+        app_link: app_link(record.request.kind(), &record.ticket_id),
         ticket_id: record.ticket_id,
         expires_at_ms: record.expires_at_ms,
         expires_in_ms: record.expires_at_ms.saturating_sub(now),
@@ -508,6 +566,7 @@ fn state_of(record: &TicketRecord, now: i64) -> TicketState {
         Decision::Approved { .. } => TicketState::Approved,
         Decision::Rejected => TicketState::Rejected,
         Decision::Cancelled => TicketState::Cancelled,
+        Decision::Failed => TicketState::Failed,
         Decision::Pending if now >= record.expires_at_ms => TicketState::TimedOut,
         Decision::Pending => TicketState::Pending,
     }
@@ -515,16 +574,32 @@ fn state_of(record: &TicketRecord, now: i64) -> TicketState {
 
 fn status_of(record: &TicketRecord, config: &SandboxConfig, now: i64) -> TicketStatus {
     let state = state_of(record, now);
-    let outcome: Option<(&str, &str)> = match (&record.decision, state) {
-        (Decision::Approved { code, .. }, _) => Some(("code", code.as_str())),
-        (_, TicketState::Rejected) => Some(("error_code", DCode::UserRejected.code())),
-        (_, TicketState::Cancelled) => Some(("error_code", DCode::UserCancelled.code())),
-        (_, TicketState::TimedOut) => Some(("error_code", DCode::AuthenticationTimeout.code())),
+    let kind = record.request.kind();
+    let data = record.request.data();
+    let ending = match state {
+        TicketState::Rejected => Some(Ending::Rejected),
+        TicketState::Cancelled => Some(Ending::Cancelled),
+        TicketState::Failed => Some(Ending::Failed),
+        TicketState::TimedOut => Some(Ending::TimedOut),
+        TicketState::Pending | TicketState::Approved => None,
+    };
+    let first: Option<(&str, &str)> = match (&record.decision, ending) {
+        (
+            Decision::Approved {
+                code: Some(code), ..
+            },
+            _,
+        ) => Some(("code", code.as_str())),
+        (_, Some(ending)) => Some(("error_code", kind.ending_code(ending).code())),
         _ => None,
     };
-    let redirect_url = match (&record.redirect_uri, outcome) {
-        (Some(base), Some(first)) => {
-            let mut pairs = vec![first];
+    let settled = state != TicketState::Pending;
+    let redirect_url = match &record.redirect_uri {
+        Some(base) if settled => {
+            let mut pairs: Vec<(&str, &str)> = first.into_iter().collect();
+            if let Some(data) = data {
+                pairs.push(("businessID", data.business_id.as_str()));
+            }
             if let Some(state) = &record.state {
                 pairs.push(("state", state.as_str()));
             }
@@ -546,6 +621,10 @@ fn status_of(record: &TicketRecord, config: &SandboxConfig, now: i64) -> TicketS
         scope: record.scope.clone(),
         lang: record.lang,
         redirect_url,
+        kind,
+        persona_id: data.and_then(|data| data.persona_id.clone()),
+        business_id: data.map(|data| data.business_id.clone()),
+        callbacks: Vec::new(),
     }
 }
 
@@ -568,36 +647,53 @@ fn load_pending_ticket(
     match state_of(&record, host.sandbox_now_ms()) {
         TicketState::Pending => Ok(record),
         TicketState::TimedOut => Err(ProtocolError::new(DCode::AuthenticationTimeout)),
-        TicketState::Approved | TicketState::Rejected | TicketState::Cancelled => {
-            Err(ProtocolError::with_message(
-                DCode::DuplicatedRequest,
-                "duplicated request: ticket already answered",
-            ))
-        }
+        TicketState::Approved
+        | TicketState::Rejected
+        | TicketState::Cancelled
+        | TicketState::Failed => Err(ProtocolError::with_message(
+            DCode::DuplicatedRequest,
+            "duplicated request: ticket already answered",
+        )),
     }
 }
 
-/// The persona approves: a single-use authorisation code is issued for the ticket.
+/// The persona approves: a login or an anonymous request gets a single-use authorisation code, an
+/// authenticated data request a callback with every requested field.
 pub(crate) fn approve_ticket(
     host: &mut dyn Host,
     config: &SandboxConfig,
     ticket_id: &str,
     persona_id: &str,
 ) -> Result<TicketStatus, ProtocolError> {
-    let mut record = load_pending_ticket(host, ticket_id)?;
-    let persona = persona::find_persona(config, persona_id)
-        .ok_or_else(|| ProtocolError::invalid("personaID"))?;
-    if persona.status == PersonaStatus::Suspended {
-        return Err(ProtocolError::new(DCode::AccountSuspended));
-    }
-    let now = host.sandbox_now_ms();
+    approve(host, config, ticket_id, persona_id, None)
+}
+
+/// The persona approves a data request releasing only `fields` (the user unticked optional ones).
+pub(crate) fn approve_ticket_with_fields(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    ticket_id: &str,
+    persona_id: &str,
+    fields: &[String],
+) -> Result<TicketStatus, ProtocolError> {
+    approve(host, config, ticket_id, persona_id, Some(fields))
+}
+
+fn issue_code(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    record: &TicketRecord,
+    persona_id: &str,
+) -> Result<String, ProtocolError> {
     let code = host::random_hex32(host);
     let code_record = CodeRecord {
         client_id: record.client_id.clone(),
         ticket_id: record.ticket_id.clone(),
-        persona_id: persona.id.clone(),
+        persona_id: persona_id.to_owned(),
         scope: record.scope.clone(),
-        expires_at_ms: now.saturating_add(config.code_lifetime_ms),
+        expires_at_ms: host
+            .sandbox_now_ms()
+            .saturating_add(config.code_lifetime_ms),
     };
     store::put(
         host,
@@ -605,25 +701,165 @@ pub(crate) fn approve_ticket(
         &code_record,
         Some(code_record.expires_at_ms),
     )?;
+    Ok(code)
+}
+
+/// The sandbox's date in Hong Kong, which pins ages and e-bill dates in released profiles.
+pub(crate) fn sandbox_today(host: &dyn Host) -> CivilDate {
+    CivilDate::from_epoch_ms_hong_kong(host.sandbox_now_ms())
+}
+
+fn approve(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    ticket_id: &str,
+    persona_id: &str,
+    chosen: Option<&[String]>,
+) -> Result<TicketStatus, ProtocolError> {
+    let mut record = load_pending_ticket(host, ticket_id)?;
+    let persona = persona::find_persona(config, persona_id)
+        .ok_or_else(|| ProtocolError::invalid("personaID"))?;
+    if persona.status == PersonaStatus::Suspended {
+        return Err(ProtocolError::new(DCode::AccountSuspended));
+    }
+    let kind = record.request.kind();
+    let released = match record.request.data() {
+        None if chosen.is_some() => return Err(ProtocolError::invalid("fields")),
+        None => None,
+        Some(data) => {
+            if data
+                .persona_id
+                .as_ref()
+                .is_some_and(|owner| *owner != persona.id)
+            {
+                return Err(ProtocolError::with_message(
+                    DCode::InvalidParameter,
+                    "invalid parameter personaID: the request is for the user logged in to the online service",
+                ));
+            }
+            Some(consent::approved_fields(data, chosen)?)
+        }
+    };
+    // The callback is built before anything is stored, so a failure (an unusable RP key) leaves the
+    // ticket pending rather than approved without a result.
+    let callbacks = match (&released, kind.has_callback()) {
+        (Some(fields), true) => {
+            let today = sandbox_today(host);
+            let (profile_values, eme_values) =
+                consent::released_values(config, &persona.id, today, fields)?;
+            let mut content = data_identifiers(&record);
+            content.insert("profileFields".into(), profile_values.into());
+            if kind != TicketKind::Profile {
+                content.insert("eMEFields".into(), eme_values.into());
+            }
+            vec![callback_for(
+                host,
+                config,
+                &record,
+                DCode::Success,
+                content,
+            )?]
+        }
+        _ => Vec::new(),
+    };
+    let code = match kind {
+        TicketKind::Login | TicketKind::AnonymousFormFilling => {
+            Some(issue_code(host, config, &record, &persona.id)?)
+        }
+        TicketKind::Profile | TicketKind::FormFilling => None,
+    };
     record.decision = Decision::Approved {
         persona_id: persona.id,
         code,
+        released,
     };
     save_ticket(host, &record)?;
-    Ok(status_of(&record, config, now))
+    let mut status = status_of(&record, config, host.sandbox_now_ms());
+    status.callbacks = callbacks;
+    Ok(status)
 }
 
-/// The user rejects (`D40001`) or cancels (`D40000`) the request.
+/// `businessID` and `state` of a data request's ticket, the identifiers every result and callback
+/// carries.
+fn data_identifiers(record: &TicketRecord) -> serde_json::Map<String, serde_json::Value> {
+    let mut content = serde_json::Map::new();
+    if let Some(data) = record.request.data() {
+        content.insert("businessID".into(), data.business_id.clone().into());
+    }
+    if let Some(state) = &record.state {
+        content.insert("state".into(), state.clone().into());
+    }
+    content
+}
+
+/// The callback announcing `code` for this ticket, to the registered callback URL or, without one,
+/// to the request's `redirectURI`.
+fn callback_for(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    record: &TicketRecord,
+    code: DCode,
+    content: serde_json::Map<String, serde_json::Value>,
+) -> Result<Callback, ProtocolError> {
+    let url = config
+        .callback_url
+        .clone()
+        .or_else(|| record.redirect_uri.clone())
+        .ok_or_else(|| ProtocolError::with_message(DCode::UnknownException, "no callback URL"))?;
+    let content_type = record
+        .request
+        .data()
+        .map(|data| data.callback_content_type)
+        .unwrap_or_default();
+    callback::build(
+        host,
+        config,
+        CallbackMessage {
+            ticket_id: &record.ticket_id,
+            url,
+            content_type,
+            code,
+            content: content.into(),
+        },
+    )
+}
+
+/// The failure callback for a data request that ended without approval; none for other kinds.
+fn ending_callbacks(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    record: &TicketRecord,
+    ending: Ending,
+) -> Result<Vec<Callback>, ProtocolError> {
+    let kind = record.request.kind();
+    if !kind.has_callback() {
+        return Ok(Vec::new());
+    }
+    let content = data_identifiers(record);
+    Ok(vec![callback_for(
+        host,
+        config,
+        record,
+        kind.ending_code(ending),
+        content,
+    )?])
+}
+
+/// The user rejects, cancels or the app fails: the ticket ends with that kind's D-code.
 fn settle(
     host: &mut dyn Host,
     config: &SandboxConfig,
     ticket_id: &str,
     decision: Decision,
+    ending: Ending,
 ) -> Result<TicketStatus, ProtocolError> {
     let mut record = load_pending_ticket(host, ticket_id)?;
+    let callbacks = ending_callbacks(host, config, &record, ending)?;
     record.decision = decision;
     save_ticket(host, &record)?;
-    Ok(status_of(&record, config, host.sandbox_now_ms()))
+    let mut status = status_of(&record, config, host.sandbox_now_ms());
+    status.callbacks = callbacks;
+    Ok(status)
 }
 
 pub(crate) fn reject_ticket(
@@ -631,7 +867,13 @@ pub(crate) fn reject_ticket(
     config: &SandboxConfig,
     ticket_id: &str,
 ) -> Result<TicketStatus, ProtocolError> {
-    settle(host, config, ticket_id, Decision::Rejected)
+    settle(
+        host,
+        config,
+        ticket_id,
+        Decision::Rejected,
+        Ending::Rejected,
+    )
 }
 
 pub(crate) fn cancel_ticket(
@@ -639,22 +881,151 @@ pub(crate) fn cancel_ticket(
     config: &SandboxConfig,
     ticket_id: &str,
 ) -> Result<TicketStatus, ProtocolError> {
-    settle(host, config, ticket_id, Decision::Cancelled)
+    settle(
+        host,
+        config,
+        ticket_id,
+        Decision::Cancelled,
+        Ending::Cancelled,
+    )
 }
 
-/// Ends the wait at once, as if the user had let the request time out (`D40003`): the virtual
-/// phone's "skip to the timeout" for developers who do not want to wait 18 minutes. The ticket's
-/// expiry moves to now; nothing else in the sandbox changes.
+/// The app fails while answering (`D40002`, `D50002`, `D60002` by kind).
+pub(crate) fn fail_ticket(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    ticket_id: &str,
+) -> Result<TicketStatus, ProtocolError> {
+    settle(host, config, ticket_id, Decision::Failed, Ending::Failed)
+}
+
+/// Ends the wait at once, as if the user had let the request time out (`D40003`, `D50003`,
+/// `D60003` by kind): the virtual phone's "skip to the timeout" for developers who do not want to
+/// wait 18 minutes. The ticket's expiry moves to now; nothing else in the sandbox changes. A data
+/// request's relying party gets its timeout callback; one that times out by itself gets none, as
+/// the protocol expects RPs to give up after 18 minutes without a callback.
 pub(crate) fn expire_ticket(
     host: &mut dyn Host,
     config: &SandboxConfig,
     ticket_id: &str,
 ) -> Result<TicketStatus, ProtocolError> {
     let mut record = load_pending_ticket(host, ticket_id)?;
+    let callbacks = ending_callbacks(host, config, &record, Ending::TimedOut)?;
     let now = host.sandbox_now_ms();
     record.expires_at_ms = now;
     save_ticket(host, &record)?;
+    let mut status = status_of(&record, config, now);
+    status.callbacks = callbacks;
+    Ok(status)
+}
+
+/// What the phone shows before the user answers: the status, and for data requests the form and
+/// every requested field with the values of the persona the request is for (authenticated) or of
+/// `persona_id` (anonymous, once the user picked one).
+pub(crate) fn ticket_details(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    ticket_id: &str,
+    persona_id: Option<&str>,
+) -> Result<TicketDetails, ProtocolError> {
+    let record = load_ticket(host, ticket_id)?;
+    let status = status_of(&record, config, host.sandbox_now_ms());
+    let data = record.request.data();
+    let shown = data
+        .and_then(|data| data.persona_id.clone())
+        .or_else(|| persona_id.map(str::to_owned));
+    let profile = match &shown {
+        Some(id) => Some(persona::require_profile(config, id, sandbox_today(host))?),
+        None => None,
+    };
+    Ok(TicketDetails {
+        status,
+        business_id: data.map(|data| data.business_id.clone()),
+        persona_id: shown,
+        form: data.and_then(|data| data.form.clone()),
+        fields: data
+            .map(|data| consent::requested_fields(data, profile.as_ref()))
+            .unwrap_or_default(),
+    })
+}
+
+/// A data request's ticket: created by an initiateRequest API, answered on the phone. Authenticated
+/// requests (with a `redirect_uri`) join the phone's pending list at once; anonymous ones wait for a
+/// browser to attach through getQR.
+pub(crate) struct NewTicket {
+    pub request: TicketRequest,
+    pub redirect_uri: Option<String>,
+    pub state: Option<String>,
+    pub source: Option<String>,
+    pub scope: Vec<String>,
+    pub lang: Lang,
+}
+
+pub(crate) fn create_ticket(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    new: NewTicket,
+) -> Result<TicketStatus, ProtocolError> {
+    let now = host.sandbox_now_ms();
+    let listed = !new.request.kind().is_anonymous();
+    let record = TicketRecord {
+        ticket_id: host::random_uuid(host),
+        client_id: config.client_id.clone(),
+        redirect_uri: new.redirect_uri,
+        state: new.state,
+        scope: new.scope,
+        lang: new.lang,
+        source: new.source,
+        broker_page: false,
+        created_at_ms: now,
+        expires_at_ms: now.saturating_add(config.ticket_lifetime_ms),
+        decision: Decision::Pending,
+        request: new.request,
+    };
+    save_ticket(host, &record)?;
+    if listed {
+        list_as_pending(host, &record)?;
+    }
     Ok(status_of(&record, config, now))
+}
+
+/// An approved anonymous ticket's result for getResult: who approved, which fields, and the
+/// identifiers; `None` while it is not approved.
+pub(crate) struct ApprovedData {
+    pub persona_id: String,
+    pub released: Vec<String>,
+    pub identifiers: serde_json::Map<String, serde_json::Value>,
+    pub state: TicketState,
+}
+
+pub(crate) fn approved_data(
+    host: &mut dyn Host,
+    ticket_id: &str,
+) -> Result<ApprovedData, ProtocolError> {
+    let record = load_ticket(host, ticket_id)?;
+    let state = state_of(&record, host.sandbox_now_ms());
+    let (persona_id, released) = match &record.decision {
+        Decision::Approved {
+            persona_id,
+            released,
+            ..
+        } => (persona_id.clone(), released.clone().unwrap_or_default()),
+        _ => (String::new(), Vec::new()),
+    };
+    Ok(ApprovedData {
+        persona_id,
+        released,
+        identifiers: data_identifiers(&record),
+        state,
+    })
+}
+
+/// The kind of a stored ticket.
+pub(crate) fn ticket_kind(
+    host: &mut dyn Host,
+    ticket_id: &str,
+) -> Result<TicketKind, ProtocolError> {
+    load_ticket(host, ticket_id).map(|record| record.request.kind())
 }
 
 /// Takes an authorisation code out of the store: it works once, for this client, before it expires
@@ -698,6 +1069,7 @@ pub(crate) fn create_unattached_ticket(
         created_at_ms: now,
         expires_at_ms: now.saturating_add(config.ticket_lifetime_ms),
         decision: Decision::Pending,
+        request: TicketRequest::Login,
     };
     save_ticket(host, &record)?;
     Ok(record.ticket_id)

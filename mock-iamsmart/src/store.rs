@@ -10,7 +10,9 @@
 //! - `ticket/{ticketID}` — login (and later anonymous) tickets;
 //! - `ticket-index/pending` — the newest tickets created, for the virtual phone's pending list;
 //! - `code/{code}` — unused authorisation codes;
-//! - `token/{accessToken}` — issued access tokens.
+//! - `token/{accessToken}` — issued access tokens;
+//! - `business/{businessID}` — the ticket of each `businessID` a data request used (uniqueness per
+//!   client, and anonymous getResult).
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -36,6 +38,10 @@ pub(crate) fn code_key(code: &str) -> String {
 
 pub(crate) fn token_key(access_token: &str) -> String {
     format!("token/{access_token}")
+}
+
+pub(crate) fn business_key(business_id: &str) -> String {
+    format!("business/{business_id}")
 }
 
 /// Reads and decodes a record. A record that no longer decodes (a schema change, a hand edit) is the

@@ -207,4 +207,31 @@ impl Rp {
     pub fn get_token_content(&mut self, code: &str) -> TokenContent {
         serde_json::from_value(self.get_token_raw_json(code)).expect("token content")
     }
+
+    /// Logs `persona_id` in with `scope` and returns the token (getKey first if needed).
+    pub fn token(&mut self, persona_id: &str, scope: &str) -> TokenContent {
+        if self.cek.is_none() {
+            self.get_key();
+        }
+        let code = self.login(persona_id, scope);
+        self.get_token_content(&code)
+    }
+
+    /// The decrypted `content` of a successful envelope.
+    pub fn decrypted(&self, envelope: &ResponseEnvelope) -> Value {
+        assert_eq!(envelope.code, "D00000", "{}", envelope.message);
+        let content = envelope
+            .content
+            .as_ref()
+            .and_then(Value::as_str)
+            .expect("encrypted content");
+        let plaintext = client::decrypt_content(&self.current_cek(), content).expect("decrypts");
+        serde_json::from_slice(&plaintext).expect("json")
+    }
+
+    /// An encrypted API call answered with its full response (callbacks included).
+    pub fn send_encrypted(&mut self, path: &str, plaintext: &Value) -> ApiResponse {
+        let request = self.signed_encrypted_request(path, plaintext);
+        self.send(&request)
+    }
 }

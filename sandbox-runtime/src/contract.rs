@@ -6,7 +6,7 @@
 //! This is the one place where guest output becomes a trusted value; it must never pass anything
 //! through unchecked, and its error messages never quote the guest's bytes.
 
-use mock_iamsmart::{ApiResponse, Call, Outcome};
+use mock_iamsmart::{ApiResponse, Call, Callback, Outcome};
 
 use crate::error::SandboxError;
 use crate::limits::MAX_OUTCOME_BYTES;
@@ -33,6 +33,7 @@ pub(crate) fn accept_outcome(call: &Call, outcome_json: &str) -> Result<Outcome,
     if let Outcome::Api(response) = &outcome {
         check_api_response(response)?;
     }
+    check_callbacks(callbacks_of(&outcome))?;
     Ok(outcome)
 }
 
@@ -49,9 +50,12 @@ fn fits(call: &Call, outcome: &Outcome) -> bool {
             | Call::ApproveTicket { .. }
             | Call::RejectTicket { .. }
             | Call::CancelTicket { .. }
-            | Call::ExpireTicket { .. },
+            | Call::ExpireTicket { .. }
+            | Call::ApproveTicketWithFields { .. }
+            | Call::FailTicket { .. },
             Outcome::Ticket(_),
         ) => true,
+        (Call::TicketDetails { .. }, Outcome::TicketDetails(_)) => true,
         (Call::PendingTickets, Outcome::Tickets(_)) => true,
         (Call::ListPersonas, Outcome::Personas(_)) => true,
         (Call::InstallSigningCertificates { .. }, Outcome::SigningCertificatesInstalled { .. }) => {
@@ -83,6 +87,47 @@ fn check_api_response(response: &ApiResponse) -> Result<(), SandboxError> {
     Ok(())
 }
 
+/// The most callbacks one call may ask the host to deliver; a settled ticket produces one.
+pub(crate) const MAX_CALLBACKS: usize = 4;
+
+fn callbacks_of(outcome: &Outcome) -> &[Callback] {
+    match outcome {
+        Outcome::Api(response) => &response.callbacks,
+        Outcome::Ticket(status) => &status.callbacks,
+        _ => &[],
+    }
+}
+
+/// Callbacks go out as HTTP requests: an `http(s)` URL and headers that cannot split the request.
+/// Which URLs a sandbox may call is the host's decision against the sandbox's configuration.
+fn check_callbacks(callbacks: &[Callback]) -> Result<(), SandboxError> {
+    if callbacks.len() > MAX_CALLBACKS {
+        return Err(SandboxError::contract(format!(
+            "the outcome asks for {} callbacks; at most {MAX_CALLBACKS} are accepted",
+            callbacks.len()
+        )));
+    }
+    for callback in callbacks {
+        if !mock_iamsmart::config::is_http_url(&callback.url) {
+            return Err(SandboxError::contract(
+                "a callback URL is not an http or https URL",
+            ));
+        }
+        if !callback.headers.iter().all(|(name, value)| {
+            !name.is_empty()
+                && name.bytes().all(is_header_name_byte)
+                && value
+                    .bytes()
+                    .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+        }) {
+            return Err(SandboxError::contract(
+                "a callback header has an invalid name or value",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// RFC 9110 `tchar`.
 fn is_header_name_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
@@ -96,6 +141,7 @@ fn outcome_kind(outcome: &Outcome) -> &'static str {
         Outcome::Tickets(_) => "tickets",
         Outcome::Personas(_) => "personas",
         Outcome::SigningCertificatesInstalled { .. } => "signing_certificates_installed",
+        Outcome::TicketDetails(_) => "ticket_details",
         Outcome::Error { .. } => "error",
     }
 }
@@ -165,6 +211,48 @@ mod tests {
         contract_reason(accept_outcome(
             &call,
             &response(200, "Set-Cookie", "a=b\r\nX-Injected: 1"),
+        ));
+    }
+
+    #[test]
+    fn callbacks_must_be_few_with_http_urls_and_safe_headers() {
+        let ticket = |url: &str, header: &str, count: usize| {
+            let callback = serde_json::json!({
+                "url": url, "headers": [["Content-Type", header]], "body": ""
+            });
+            serde_json::json!({
+                "outcome": "ticket",
+                "data": {
+                    "ticket_id": "t", "state": "approved", "expires_at_ms": 1, "expires_in_ms": 0,
+                    "service_name": "s", "source": null, "scope": [], "lang": "zh-HK",
+                    "redirect_url": null, "callbacks": vec![callback; count]
+                }
+            })
+            .to_string()
+        };
+        let call = Call::FailTicket {
+            ticket_id: "t".into(),
+        };
+        let good = accept_outcome(
+            &call,
+            &ticket("https://rp.example/cb", "application/json", 1),
+        );
+        assert!(matches!(good, Ok(Outcome::Ticket(status)) if status.callbacks.len() == 1));
+        contract_reason(accept_outcome(
+            &call,
+            &ticket("file:///etc/passwd", "application/json", 1),
+        ));
+        contract_reason(accept_outcome(
+            &call,
+            &ticket("https://rp.example/cb", "a\r\nX: y", 1),
+        ));
+        contract_reason(accept_outcome(
+            &call,
+            &ticket(
+                "https://rp.example/cb",
+                "application/json",
+                MAX_CALLBACKS + 1,
+            ),
         ));
     }
 

@@ -3,6 +3,7 @@
 
 mod automation;
 mod errors;
+mod form_filling;
 mod key_and_token;
 
 use iamsmart_client::Client;

@@ -34,12 +34,12 @@ fn config(pseudonym_key: &str) -> SandboxConfig {
     )
 }
 
-fn crate_dir() -> PathBuf {
+pub(crate) fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Compares `actual` with the committed file, or rewrites the file when `UPDATE_SNAPSHOTS=1`.
-fn check_snapshot(path: &Path, actual: &str) -> Result<(), String> {
+pub(crate) fn check_snapshot(path: &Path, actual: &str) -> Result<(), String> {
     if std::env::var("UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)

@@ -6,4 +6,5 @@
 //! network or the real clock.
 
 mod catalogue;
+mod form_filling_flow;
 mod login_flow;

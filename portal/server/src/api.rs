@@ -105,7 +105,11 @@ pub async fn handle(
             .await;
     }
     match runtime.call(&sandbox_id, &Call::Api(request)).await {
-        Ok(Outcome::Api(response)) => {
+        Ok(Outcome::Api(mut response)) => {
+            // The sandbox's writes are committed by now; an auto-responder's or the automation
+            // API's answer to a data request is POSTed to the relying party before the response.
+            let callbacks = std::mem::take(&mut response.callbacks);
+            crate::callbacks::deliver(&runtime, inspector.as_ref(), &sandbox_id, callbacks).await;
             if let Some(pool) = &inspector {
                 let envelope = response.envelope();
                 let seen = Seen {

@@ -18,6 +18,9 @@ use sandbox_runtime::{Runtime, SandboxId};
 use serde::{Deserialize, Serialize};
 
 /// Every scope the sandbox knows, granted to the demo sandbox so every flow can be tried.
+/// Where the demo sandbox POSTs callbacks: Demo Bank's callback endpoint, below the portal's base URL.
+pub const DEMO_BANK_CALLBACK_PATH: &str = "/demo-bank/iamsmart/callback";
+
 const DEMO_SCOPES: [&str; 6] = [
     "eidapi_auth",
     "eidapi_profiles",
@@ -169,6 +172,8 @@ async fn create(runtime: &Runtime, base_url: &str) -> anyhow::Result<DemoSandbox
     );
     config.redirect_uris = redirect_uris.clone();
     config.service_name = "Demo Bank".to_owned();
+    // Demo Bank receives the results of its profile and form-filling requests here.
+    config.callback_url = Some(format!("{base_url}{DEMO_BANK_CALLBACK_PATH}"));
     config.granted_scopes = DEMO_SCOPES
         .iter()
         .map(|scope| (*scope).to_owned())

@@ -8,6 +8,7 @@ mod accounts;
 mod api;
 mod broker;
 pub mod ca;
+mod callbacks;
 mod console_backend;
 pub mod db;
 pub mod demo;
@@ -340,6 +341,7 @@ pub fn app(
             runtime: runtime.clone(),
             signing_authority: Some(signing_authority.clone()),
             public_base_url: config.public_base_url.clone(),
+            inspector: Some(inspector_pool.clone()),
         });
     let mut router = Router::new()
         .route("/healthz", get(move || healthz(health_database.clone())))

@@ -605,6 +605,7 @@ fn outcome_screen(
         TicketState::Approved => words.phone_done_approved,
         TicketState::Rejected => words.phone_done_rejected,
         TicketState::Cancelled => words.phone_done_cancelled,
+        TicketState::Failed => words.phone_done_failed,
         TicketState::TimedOut | TicketState::Pending => words.phone_done_timed_out,
     };
     let screen = html! {

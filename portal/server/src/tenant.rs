@@ -6,6 +6,7 @@
 
 use mock_iamsmart::{Call, DCode, Outcome};
 use sandbox_runtime::{Runtime, SandboxError, SandboxId};
+use sqlx::AnyPool;
 
 /// What the broker page and the virtual phone share: the runtime, and the address browsers use.
 #[derive(Clone)]
@@ -15,6 +16,8 @@ pub struct LoginPages {
     pub public_base_url: Option<String>,
     /// The sandbox CA, which installs persona certificates before a page call that may sign.
     pub signing_authority: Option<crate::ca::SigningAuthority>,
+    /// Where callback deliveries are recorded for the request inspector.
+    pub inspector: Option<AnyPool>,
 }
 
 /// Why a page could not get what it asked a sandbox for.
@@ -71,6 +74,8 @@ impl LoginPages {
     }
 
     /// Runs `call` in the sandbox of `client_id`; an `Error` outcome becomes `PageFailure::Protocol`.
+    /// An answer that settled a data request has its callbacks POSTed to the relying party first
+    /// (waiting a bounded time, see `callbacks.rs`); the outcome is returned without them.
     pub async fn call(&self, client_id: &str, call: Call) -> Result<Outcome, PageFailure> {
         let sandbox_id = self.sandbox(client_id).await?;
         // A browser attaching to an anonymous request may let the auto-responder sign at once.
@@ -99,6 +104,17 @@ impl LoginPages {
             _ => outcome,
         };
         match outcome {
+            Ok(Outcome::Ticket(mut status)) if !status.callbacks.is_empty() => {
+                let callbacks = std::mem::take(&mut status.callbacks);
+                crate::callbacks::deliver(
+                    &self.runtime,
+                    self.inspector.as_ref(),
+                    &sandbox_id,
+                    callbacks,
+                )
+                .await;
+                Ok(Outcome::Ticket(status))
+            }
             Ok(Outcome::Error { code, message }) => Err(PageFailure::Protocol { code, message }),
             Ok(outcome) => Ok(outcome),
             Err(error) => Err(unavailable(&error)),

@@ -5,6 +5,7 @@ mod api;
 mod certificates;
 mod console;
 mod database;
+mod form_filling;
 mod login_journey;
 mod pages;
 mod personas;

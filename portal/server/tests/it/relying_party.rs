@@ -25,6 +25,15 @@ fn rp_key() -> &'static RsaPrivateKey {
 
 pub const REDIRECT_URI: &str = "https://rp.example/callback";
 
+/// The test RP's private key as PKCS#8 PEM, for tests that drive the sandbox with `iamsmart-client`.
+pub fn rp_private_key_pem() -> anyhow::Result<String> {
+    use rsa::pkcs8::EncodePrivateKey;
+    Ok(rp_key()
+        .to_pkcs8_pem(LineEnding::LF)
+        .context("encoding the RP private key")?
+        .to_string())
+}
+
 /// A test relying party with a sandbox of its own.
 pub struct RelyingParty {
     pub base_url: String,
