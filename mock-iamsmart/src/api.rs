@@ -18,6 +18,7 @@ use crate::envelope::{self, ResponseEnvelope};
 use crate::form_filling;
 use crate::host::{Host, LogLevel};
 use crate::token;
+use crate::{signing, signing_api};
 
 pub const GET_KEY_PATH: &str = "/api/v1/security/getKey";
 pub const REVOKE_KEY_PATH: &str = "/api/v1/security/revokeKey";
@@ -122,6 +123,13 @@ pub(crate) enum Route {
     Profiles,
     AnonymousFormFillingRequest,
     AnonymousFormFillingResult,
+    HashSigningRequest,
+    PdfSigningRequest,
+    AnonymousHashSigningRequest,
+    AnonymousPdfSigningRequest,
+    AnonymousHashSigningResult,
+    AnonymousPdfSigningResult,
+    SigningAckResult,
 }
 
 impl Route {
@@ -145,6 +153,13 @@ impl Route {
             form_filling::PROFILES_PATH => Some(Route::Profiles),
             form_filling::ANONYMOUS_EME_REQUEST_PATH => Some(Route::AnonymousFormFillingRequest),
             form_filling::ANONYMOUS_EME_RESULT_PATH => Some(Route::AnonymousFormFillingResult),
+            signing::HASH_SIGNING_PATH => Some(Route::HashSigningRequest),
+            signing::PDF_SIGNING_PATH => Some(Route::PdfSigningRequest),
+            signing::ANONYMOUS_HASH_SIGNING_PATH => Some(Route::AnonymousHashSigningRequest),
+            signing::ANONYMOUS_PDF_SIGNING_PATH => Some(Route::AnonymousPdfSigningRequest),
+            signing::ANONYMOUS_HASH_SIGNING_RESULT_PATH => Some(Route::AnonymousHashSigningResult),
+            signing::ANONYMOUS_PDF_SIGNING_RESULT_PATH => Some(Route::AnonymousPdfSigningResult),
+            signing::ACK_RESULT_PATH => Some(Route::SigningAckResult),
             _ => None,
         }
     }
@@ -162,6 +177,13 @@ impl Route {
             Route::Profiles => "profiles",
             Route::AnonymousFormFillingRequest => "anonymous/eme/initiateRequest",
             Route::AnonymousFormFillingResult => "anonymous/eme/getResult",
+            Route::HashSigningRequest => "signing/initiateRequest",
+            Route::PdfSigningRequest => "pdfsigning/initiateRequest",
+            Route::AnonymousHashSigningRequest => "anonymous/signing/initiateRequest",
+            Route::AnonymousPdfSigningRequest => "anonymous/pdfsigning/initiateRequest",
+            Route::AnonymousHashSigningResult => "anonymous/signing/getResult",
+            Route::AnonymousPdfSigningResult => "anonymous/pdfsigning/getResult",
+            Route::SigningAckResult => "signing/ackResult",
         }
     }
 }
@@ -210,6 +232,21 @@ pub(crate) fn serve(
             Route::AnonymousFormFillingResult => {
                 form_filling::anonymous_eme_result(host, config, body).map(Answer::content)
             }
+            Route::HashSigningRequest => signing_api::hash_signing_request(host, config, body),
+            Route::PdfSigningRequest => signing_api::pdf_signing_request(host, config, body),
+            Route::AnonymousHashSigningRequest => {
+                signing_api::anonymous_hash_signing_request(host, config, body).map(Answer::content)
+            }
+            Route::AnonymousPdfSigningRequest => {
+                signing_api::anonymous_pdf_signing_request(host, config, body).map(Answer::content)
+            }
+            Route::AnonymousHashSigningResult => {
+                signing_api::anonymous_result(host, config, body, false).map(Answer::content)
+            }
+            Route::AnonymousPdfSigningResult => {
+                signing_api::anonymous_result(host, config, body, true).map(Answer::content)
+            }
+            Route::SigningAckResult => signing_api::ack_result(host, body).map(Answer::content),
         });
     match result {
         Ok(answer) => {

@@ -75,6 +75,9 @@ pub struct TicketDetails {
     pub form: Option<FormInfo>,
     /// The requested fields, profile fields first, each in request order. Empty for logins.
     pub fields: Vec<RequestedField>,
+    /// What a signing request asks the user to sign, for the phone's signing screen.
+    #[serde(default)]
+    pub signing: Option<crate::signing_api::SigningView>,
 }
 
 /// Whether the user may untick this field.

@@ -58,7 +58,7 @@ pub const ANONYMOUS_EME_RESULT_PATH: &str = "/api/v1/anonymous/eme/getResult";
 /// per client"; a month covers any flow's retries while keeping the store bounded.
 const BUSINESS_ID_MEMORY_MS: i64 = 30 * 24 * 60 * 60_000;
 
-type Fields = Map<String, Value>;
+pub(crate) type Fields = Map<String, Value>;
 
 /// What `business/{businessID}` holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -66,13 +66,16 @@ struct BusinessRecord {
     ticket_id: String,
 }
 
-fn decrypt(host: &mut dyn Host, body: &[u8]) -> Result<([u8; CEK_LENGTH], Fields), ProtocolError> {
+pub(crate) fn decrypt(
+    host: &mut dyn Host,
+    body: &[u8],
+) -> Result<([u8; CEK_LENGTH], Fields), ProtocolError> {
     let cek = cek::current_cek(host)?;
     let fields = token::decrypt_request_body(&cek, body)?;
     Ok((cek, fields))
 }
 
-fn required_string(fields: &Fields, name: &str) -> Result<String, ProtocolError> {
+pub(crate) fn required_string(fields: &Fields, name: &str) -> Result<String, ProtocolError> {
     match fields.get(name) {
         None | Some(Value::Null) => Err(ProtocolError::missing(name)),
         Some(Value::String(text)) if text.is_empty() => Err(ProtocolError::empty(name)),
@@ -91,7 +94,7 @@ fn optional_string(fields: &Fields, name: &str) -> Result<Option<String>, Protoc
     }
 }
 
-fn business_id(fields: &Fields) -> Result<String, ProtocolError> {
+pub(crate) fn business_id(fields: &Fields) -> Result<String, ProtocolError> {
     let business_id = required_string(fields, "businessID")?;
     let well_formed = business_id.len() <= MAX_BUSINESS_ID_LENGTH
         && business_id.bytes().all(|b| b.is_ascii_graphic());
@@ -103,7 +106,7 @@ fn business_id(fields: &Fields) -> Result<String, ProtocolError> {
 }
 
 /// The access token and openID of an authenticated request, and the user they name.
-fn authenticate(
+pub(crate) fn authenticate(
     host: &mut dyn Host,
     config: &SandboxConfig,
     fields: &Fields,
@@ -123,7 +126,7 @@ fn authenticate(
     }
 }
 
-fn source(fields: &Fields) -> Result<String, ProtocolError> {
+pub(crate) fn source(fields: &Fields) -> Result<String, ProtocolError> {
     let source = required_string(fields, "source")?;
     if SOURCES.contains(&source.as_str()) {
         Ok(source)
@@ -132,7 +135,7 @@ fn source(fields: &Fields) -> Result<String, ProtocolError> {
     }
 }
 
-fn redirect_uri(
+pub(crate) fn redirect_uri(
     config: &SandboxConfig,
     fields: &Fields,
     mandatory: bool,
@@ -150,7 +153,7 @@ fn redirect_uri(
     }
 }
 
-fn state(fields: &Fields) -> Result<Option<String>, ProtocolError> {
+pub(crate) fn state(fields: &Fields) -> Result<Option<String>, ProtocolError> {
     login::parse_state(&optional_string(fields, "state")?)
 }
 
@@ -233,7 +236,7 @@ fn scopes_for(profile: &[String], eme: &[String]) -> Vec<Scope> {
 }
 
 /// Each scope must be granted to the client and, for authenticated requests, to the access token.
-fn check_scopes(
+pub(crate) fn check_scopes(
     config: &SandboxConfig,
     token_scope: Option<&[String]>,
     needed: &[Scope],
@@ -260,7 +263,7 @@ fn callback_content_type(fields: &Fields) -> Result<CallbackContentType, Protoco
 }
 
 /// The display language the request asks for, if any (not a documented field; ignored when unknown).
-fn lang(fields: &Fields) -> Lang {
+pub(crate) fn lang(fields: &Fields) -> Lang {
     fields
         .get("lang")
         .and_then(Value::as_str)
@@ -268,14 +271,28 @@ fn lang(fields: &Fields) -> Lang {
         .unwrap_or_default()
 }
 
-fn ensure_new_business_id(host: &mut dyn Host, business_id: &str) -> Result<(), ProtocolError> {
+/// The ticket a `businessID` of this client started, if any.
+pub(crate) fn ticket_of_business(
+    host: &mut dyn Host,
+    business_id: &str,
+) -> Result<Option<String>, ProtocolError> {
+    Ok(
+        store::get::<BusinessRecord>(host, &store::business_key(business_id))?
+            .map(|business| business.ticket_id),
+    )
+}
+
+pub(crate) fn ensure_new_business_id(
+    host: &mut dyn Host,
+    business_id: &str,
+) -> Result<(), ProtocolError> {
     if host.kv_get(&store::business_key(business_id)).is_some() {
         return Err(ProtocolError::new(DCode::DuplicatedBusinessId));
     }
     Ok(())
 }
 
-fn remember_business_id(
+pub(crate) fn remember_business_id(
     host: &mut dyn Host,
     business_id: &str,
     ticket_id: &str,
@@ -293,7 +310,7 @@ fn remember_business_id(
 
 /// Lets the sandbox's auto-responder answer a fresh authenticated request; the callbacks it produces
 /// travel with the API response.
-fn auto_answer(
+pub(crate) fn auto_answer(
     host: &mut dyn Host,
     config: &SandboxConfig,
     ticket_id: &str,

@@ -35,6 +35,7 @@ pub mod request;
 pub mod scope;
 pub mod signer;
 pub mod signing;
+pub mod signing_api;
 mod store;
 pub mod token;
 

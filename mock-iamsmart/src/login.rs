@@ -411,8 +411,8 @@ pub(crate) fn auto_respond(
             let record = load_ticket(host, ticket_id)?;
             let approver = record
                 .request
-                .data()
-                .and_then(|data| data.persona_id.clone())
+                .owner()
+                .map(str::to_owned)
                 .unwrap_or_else(|| persona_id.to_owned());
             approve_ticket(host, config, ticket_id, &approver).map(Some)
         }
@@ -575,7 +575,6 @@ fn state_of(record: &TicketRecord, now: i64) -> TicketState {
 fn status_of(record: &TicketRecord, config: &SandboxConfig, now: i64) -> TicketStatus {
     let state = state_of(record, now);
     let kind = record.request.kind();
-    let data = record.request.data();
     let ending = match state {
         TicketState::Rejected => Some(Ending::Rejected),
         TicketState::Cancelled => Some(Ending::Cancelled),
@@ -597,8 +596,8 @@ fn status_of(record: &TicketRecord, config: &SandboxConfig, now: i64) -> TicketS
     let redirect_url = match &record.redirect_uri {
         Some(base) if settled => {
             let mut pairs: Vec<(&str, &str)> = first.into_iter().collect();
-            if let Some(data) = data {
-                pairs.push(("businessID", data.business_id.as_str()));
+            if let Some(business_id) = record.request.business_id() {
+                pairs.push(("businessID", business_id));
             }
             if let Some(state) = &record.state {
                 pairs.push(("state", state.as_str()));
@@ -622,8 +621,8 @@ fn status_of(record: &TicketRecord, config: &SandboxConfig, now: i64) -> TicketS
         lang: record.lang,
         redirect_url,
         kind,
-        persona_id: data.and_then(|data| data.persona_id.clone()),
-        business_id: data.map(|data| data.business_id.clone()),
+        persona_id: record.request.owner().map(str::to_owned),
+        business_id: record.request.business_id().map(str::to_owned),
         callbacks: Vec::new(),
     }
 }
@@ -723,6 +722,12 @@ fn approve(
         return Err(ProtocolError::new(DCode::AccountSuspended));
     }
     let kind = record.request.kind();
+    if record.request.signing().is_some() {
+        if chosen.is_some() {
+            return Err(ProtocolError::invalid("fields"));
+        }
+        return approve_signing(host, config, record, &persona.id);
+    }
     let released = match record.request.data() {
         None if chosen.is_some() => return Err(ProtocolError::invalid("fields")),
         None => None,
@@ -766,7 +771,10 @@ fn approve(
         TicketKind::Login | TicketKind::AnonymousFormFilling => {
             Some(issue_code(host, config, &record, &persona.id)?)
         }
-        TicketKind::Profile | TicketKind::FormFilling => None,
+        TicketKind::Profile
+        | TicketKind::FormFilling
+        | TicketKind::Signing
+        | TicketKind::AnonymousSigning => None,
     };
     record.decision = Decision::Approved {
         persona_id: persona.id,
@@ -779,12 +787,145 @@ fn approve(
     Ok(status)
 }
 
+/// The signer approves a signing request: only the logged-in user of an authenticated request may
+/// (`D20003` for another persona), only an iAM Smart+ user (`D70004`) whose HKID matches `HKICHash`
+/// (`D70005`); those refusals leave the ticket pending. A persona without an installed certificate is
+/// refused with `D70002` and the ticket stays pending (the host issues one and tries again). A
+/// revoked or expired certificate cannot sign: the ticket fails with `D70002`, and an authenticated
+/// request's relying party gets that callback. Otherwise the signature is made, stored with the
+/// ticket, and sent in the callback (authenticated) or kept for `getResult` behind a code (anonymous).
+fn approve_signing(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    mut record: TicketRecord,
+    persona_id: &str,
+) -> Result<TicketStatus, ProtocolError> {
+    let kind = record.request.kind();
+    let Some(signing) = record.request.signing().cloned() else {
+        return Err(ProtocolError::invalid("ticketID"));
+    };
+    if signing
+        .persona_id
+        .as_deref()
+        .is_some_and(|owner| owner != persona_id)
+    {
+        return Err(ProtocolError::with_message(
+            DCode::InvalidParameter,
+            "invalid parameter personaID: the request is for the user logged in to the online service",
+        ));
+    }
+    crate::signing::check_signer(config, persona_id, sandbox_today(host), &signing.details)?;
+    let certificate = crate::persona_certificate::find(host, persona_id)?;
+    if certificate.is_none() {
+        return Err(ProtocolError::with_message(
+            DCode::SigningFailed,
+            format!(
+                "signing failed: {}",
+                crate::persona_certificate::NO_CERTIFICATE
+            ),
+        ));
+    }
+    let result = match crate::signing::sign(host, persona_id, &signing.details.document) {
+        Ok(result) => result,
+        Err(error) if error.code == DCode::SigningFailed => {
+            // The certificate cannot sign (revoked, expired): the request fails for the RP.
+            host.log(LogLevel::Info, "signing refused by the certificate's state");
+            let callbacks = ending_callbacks(host, config, &record, Ending::Failed)?;
+            record.decision = Decision::Failed;
+            save_ticket(host, &record)?;
+            let mut status = status_of(&record, config, host.sandbox_now_ms());
+            status.callbacks = callbacks;
+            return Ok(status);
+        }
+        Err(error) => return Err(error),
+    };
+    let callbacks = if kind.has_callback() {
+        let mut content = data_identifiers(&record);
+        content.extend(crate::signing::result_fields(
+            &signing.details.document,
+            &result,
+        ));
+        vec![callback_for(
+            host,
+            config,
+            &record,
+            DCode::Success,
+            content,
+        )?]
+    } else {
+        Vec::new()
+    };
+    let code = if kind.is_anonymous() {
+        Some(issue_code(host, config, &record, persona_id)?)
+    } else {
+        None
+    };
+    if let Some(stored) = record.request.signing_mut() {
+        stored.result = Some(result);
+    }
+    record.decision = Decision::Approved {
+        persona_id: persona_id.to_owned(),
+        code,
+        released: None,
+    };
+    save_ticket(host, &record)?;
+    let mut status = status_of(&record, config, host.sandbox_now_ms());
+    status.callbacks = callbacks;
+    Ok(status)
+}
+
+/// A signing ticket's state and request; `None` for a ticket of another kind.
+pub(crate) fn signing_request(
+    host: &mut dyn Host,
+    ticket_id: &str,
+) -> Result<Option<(TicketState, crate::request::SigningRequest)>, ProtocolError> {
+    let record = load_ticket(host, ticket_id)?;
+    let state = state_of(&record, host.sandbox_now_ms());
+    Ok(record
+        .request
+        .signing()
+        .cloned()
+        .map(|signing| (state, signing)))
+}
+
+/// The persona who approved the ticket, if it is approved.
+pub(crate) fn approver(
+    host: &mut dyn Host,
+    ticket_id: &str,
+) -> Result<Option<String>, ProtocolError> {
+    Ok(match load_ticket(host, ticket_id)?.decision {
+        Decision::Approved { persona_id, .. } => Some(persona_id),
+        _ => None,
+    })
+}
+
+/// `businessID` and `state` of a ticket.
+pub(crate) fn identifiers(
+    host: &mut dyn Host,
+    ticket_id: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, ProtocolError> {
+    Ok(data_identifiers(&load_ticket(host, ticket_id)?))
+}
+
+/// Records the relying party's `ackResult` on the signing ticket.
+pub(crate) fn acknowledge_signing(
+    host: &mut dyn Host,
+    ticket_id: &str,
+    signing_result: &str,
+) -> Result<(), ProtocolError> {
+    let mut record = load_ticket(host, ticket_id)?;
+    if let Some(signing) = record.request.signing_mut() {
+        signing.acknowledged = Some(signing_result.to_owned());
+    }
+    save_ticket(host, &record)
+}
+
 /// `businessID` and `state` of a data request's ticket, the identifiers every result and callback
 /// carries.
 fn data_identifiers(record: &TicketRecord) -> serde_json::Map<String, serde_json::Value> {
     let mut content = serde_json::Map::new();
-    if let Some(data) = record.request.data() {
-        content.insert("businessID".into(), data.business_id.clone().into());
+    if let Some(business_id) = record.request.business_id() {
+        content.insert("businessID".into(), business_id.into());
     }
     if let Some(state) = &record.state {
         content.insert("state".into(), state.clone().into());
@@ -931,21 +1072,27 @@ pub(crate) fn ticket_details(
     let record = load_ticket(host, ticket_id)?;
     let status = status_of(&record, config, host.sandbox_now_ms());
     let data = record.request.data();
-    let shown = data
-        .and_then(|data| data.persona_id.clone())
+    let shown = record
+        .request
+        .owner()
+        .map(str::to_owned)
         .or_else(|| persona_id.map(str::to_owned));
-    let profile = match &shown {
-        Some(id) => Some(persona::require_profile(config, id, sandbox_today(host))?),
-        None => None,
+    let profile = match (&shown, data) {
+        (Some(id), Some(_)) => Some(persona::require_profile(config, id, sandbox_today(host))?),
+        _ => None,
     };
     Ok(TicketDetails {
         status,
-        business_id: data.map(|data| data.business_id.clone()),
+        business_id: record.request.business_id().map(str::to_owned),
         persona_id: shown,
         form: data.and_then(|data| data.form.clone()),
         fields: data
             .map(|data| consent::requested_fields(data, profile.as_ref()))
             .unwrap_or_default(),
+        signing: record
+            .request
+            .signing()
+            .map(crate::signing_api::SigningView::of),
     })
 }
 

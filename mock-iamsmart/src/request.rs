@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::codes::DCode;
+pub use crate::signing_api::SigningRequest;
 
 /// The longest `businessID` the protocol allows (PROTOCOL §3).
 pub const MAX_BUSINESS_ID_LENGTH: usize = 36;
@@ -32,6 +33,12 @@ pub enum TicketKind {
     FormFilling,
     /// `anonymous/eme/initiateRequest`: fill a form without a prior login ("remote onboarding").
     AnonymousFormFilling,
+    /// `account/signing/initiateRequest` or `account/pdfsigning/initiateRequest`: the logged-in
+    /// iAM Smart+ user signs a hash or a PDF digest.
+    Signing,
+    /// `anonymous/signing/initiateRequest` or `anonymous/pdfsigning/initiateRequest`: signing without
+    /// a prior login; the result is fetched with `getResult`.
+    AnonymousSigning,
 }
 
 /// How a ticket ended without the user's approval.
@@ -52,6 +59,8 @@ impl TicketKind {
             TicketKind::Profile => "profile",
             TicketKind::FormFilling => "form_filling",
             TicketKind::AnonymousFormFilling => "anonymous_form_filling",
+            TicketKind::Signing => "signing",
+            TicketKind::AnonymousSigning => "anonymous_signing",
         }
     }
 
@@ -81,6 +90,18 @@ impl TicketKind {
             (TicketKind::FormFilling | TicketKind::AnonymousFormFilling, Ending::TimedOut) => {
                 DCode::FormFillingTimeout
             }
+            (TicketKind::Signing | TicketKind::AnonymousSigning, Ending::Cancelled) => {
+                DCode::SigningCancelled
+            }
+            (TicketKind::Signing | TicketKind::AnonymousSigning, Ending::Rejected) => {
+                DCode::SigningRejected
+            }
+            (TicketKind::Signing | TicketKind::AnonymousSigning, Ending::Failed) => {
+                DCode::SigningFailed
+            }
+            (TicketKind::Signing | TicketKind::AnonymousSigning, Ending::TimedOut) => {
+                DCode::SigningTimeout
+            }
         }
     }
 
@@ -90,18 +111,25 @@ impl TicketKind {
             TicketKind::Login => "auth",
             TicketKind::Profile => "profile",
             TicketKind::FormFilling | TicketKind::AnonymousFormFilling => "eme",
+            TicketKind::Signing | TicketKind::AnonymousSigning => "sign",
         }
     }
 
     /// Whether the user is not logged in to the relying party: the phone lets any persona answer,
     /// and approval issues an authorisation code for the browser instead of a callback.
     pub fn is_anonymous(self) -> bool {
-        matches!(self, TicketKind::AnonymousFormFilling)
+        matches!(
+            self,
+            TicketKind::AnonymousFormFilling | TicketKind::AnonymousSigning
+        )
     }
 
     /// Whether the answer is POSTed to the relying party's callback URL.
     pub fn has_callback(self) -> bool {
-        matches!(self, TicketKind::Profile | TicketKind::FormFilling)
+        matches!(
+            self,
+            TicketKind::Profile | TicketKind::FormFilling | TicketKind::Signing
+        )
     }
 }
 
@@ -167,6 +195,8 @@ pub enum TicketRequest {
     Profile(DataRequest),
     FormFilling(DataRequest),
     AnonymousFormFilling(DataRequest),
+    Signing(SigningRequest),
+    AnonymousSigning(SigningRequest),
 }
 
 impl TicketRequest {
@@ -176,7 +206,46 @@ impl TicketRequest {
             TicketRequest::Profile(_) => TicketKind::Profile,
             TicketRequest::FormFilling(_) => TicketKind::FormFilling,
             TicketRequest::AnonymousFormFilling(_) => TicketKind::AnonymousFormFilling,
+            TicketRequest::Signing(_) => TicketKind::Signing,
+            TicketRequest::AnonymousSigning(_) => TicketKind::AnonymousSigning,
         }
+    }
+
+    /// The signing request, for the signing kinds.
+    pub fn signing(&self) -> Option<&SigningRequest> {
+        match self {
+            TicketRequest::Signing(signing) | TicketRequest::AnonymousSigning(signing) => {
+                Some(signing)
+            }
+            _ => None,
+        }
+    }
+
+    /// The signing request, for the signing kinds, to record its result.
+    pub fn signing_mut(&mut self) -> Option<&mut SigningRequest> {
+        match self {
+            TicketRequest::Signing(signing) | TicketRequest::AnonymousSigning(signing) => {
+                Some(signing)
+            }
+            _ => None,
+        }
+    }
+
+    /// The relying party's `businessID`, for every kind but a login.
+    pub fn business_id(&self) -> Option<&str> {
+        self.data()
+            .map(|data| data.business_id.as_str())
+            .or_else(|| self.signing().map(|signing| signing.business_id.as_str()))
+    }
+
+    /// The logged-in user an authenticated request is for.
+    pub fn owner(&self) -> Option<&str> {
+        self.data()
+            .and_then(|data| data.persona_id.as_deref())
+            .or_else(|| {
+                self.signing()
+                    .and_then(|signing| signing.persona_id.as_deref())
+            })
     }
 
     /// The data request, for the kinds that ask for personal data.
@@ -186,6 +255,7 @@ impl TicketRequest {
             TicketRequest::Profile(data)
             | TicketRequest::FormFilling(data)
             | TicketRequest::AnonymousFormFilling(data) => Some(data),
+            TicketRequest::Signing(_) | TicketRequest::AnonymousSigning(_) => None,
         }
     }
 }

@@ -351,7 +351,7 @@ pub fn detached_pkcs7(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::str::FromStr;
     use std::time::Duration;
 
@@ -372,7 +372,7 @@ mod tests {
 
     /// A self-signed certificate over the test RP key, which is enough for the structure checks here;
     /// the sandbox CA's tests check real chains with openssl and pdfsig.
-    fn credential() -> SigningCredential {
+    pub(crate) fn credential() -> SigningCredential {
         let key = testkeys::rp_private_key().clone();
         let public_der = RsaPublicKey::from(&key)
             .to_public_key_der()
