@@ -53,6 +53,7 @@ mod error;
 mod form_filling;
 mod login;
 pub mod pdf;
+mod signing;
 mod token;
 
 #[cfg(feature = "testing")]
@@ -70,4 +71,5 @@ pub use form_filling::{
 pub use login::{
     AUTH_SCOPE, CallbackParams, GET_QR_PATH, Lang, LoginRequest, PC_BROWSER_SOURCE, random_state,
 };
+pub use signing::{SigningRequest, SigningResult};
 pub use token::{Token, UserType};

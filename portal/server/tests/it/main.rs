@@ -10,4 +10,5 @@ mod login_journey;
 mod pages;
 mod personas;
 mod relying_party;
+mod signing;
 mod support;
