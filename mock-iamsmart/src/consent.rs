@@ -75,9 +75,10 @@ pub struct TicketDetails {
     pub form: Option<FormInfo>,
     /// The requested fields, profile fields first, each in request order. Empty for logins.
     pub fields: Vec<RequestedField>,
-    /// What a signing request asks the user to sign, for the phone's signing screen.
+    /// What a signing request asks the user to sign, for the phone's signing screen (boxed: most
+    /// tickets are not signing requests).
     #[serde(default)]
-    pub signing: Option<crate::signing_api::SigningView>,
+    pub signing: Option<Box<crate::signing_api::SigningView>>,
 }
 
 /// Whether the user may untick this field.

@@ -1092,7 +1092,7 @@ pub(crate) fn ticket_details(
         signing: record
             .request
             .signing()
-            .map(crate::signing_api::SigningView::of),
+            .map(|signing| Box::new(crate::signing_api::SigningView::of(signing))),
     })
 }
 
