@@ -17,6 +17,7 @@ use crate::store;
 /// The plain-JSON `content` of a getKey response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GetKeyContent {
     /// Base64 of the CEK encrypted with the RP's public key (RSA PKCS#1 v1.5, 256 bytes).
     pub secret_key: String,

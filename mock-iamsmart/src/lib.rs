@@ -25,6 +25,8 @@ pub mod host;
 pub mod identity;
 pub mod login;
 pub mod memory_host;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod persona;
 pub mod scope;
 mod store;

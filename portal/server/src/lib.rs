@@ -11,10 +11,12 @@ mod console_backend;
 pub mod db;
 pub mod demo;
 mod faults;
+mod guides;
 mod inspector;
 mod orgs;
 mod page;
 mod phone;
+mod reference;
 mod security;
 mod tenant;
 mod words;
@@ -95,6 +97,8 @@ pub enum StartError {
     Runtime(#[source] SandboxError),
     #[error("could not seed the demo sandbox")]
     Demo(#[source] anyhow::Error),
+    #[error("the guides in content/ could not be rendered: {0}")]
+    Guides(&'static portal_docs::LoadError),
     #[error("could not listen on {addr}")]
     Bind {
         addr: SocketAddr,
@@ -106,6 +110,13 @@ pub enum StartError {
 /// Connects to the database, applies migrations, records the deployment, builds the router and binds the
 /// listener. After this returns the server answers as soon as `serve_until` is polled.
 pub async fn start(config: &PortalConfig) -> Result<RunningPortal, StartError> {
+    let guides_started = Instant::now();
+    let library = guides::load().map_err(StartError::Guides)?;
+    tracing::info!(
+        guides = library.guides().len(),
+        render_ms = guides_started.elapsed().as_secs_f64() * 1000.0,
+        "guides rendered"
+    );
     let database = Database::connect(&config.database_url).await?;
     database.migrate().await?;
     let deployment = database
@@ -314,7 +325,10 @@ pub fn app(
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
-        .merge(login_pages);
+        .merge(login_pages)
+        .merge(guides::router())
+        .route("/reference", get(reference::page))
+        .route("/reference/openapi.json", get(reference::document));
     if let Some(demo_bank) = demo_bank {
         router = router.nest(DEMO_BANK_PATH, demo_bank).route(
             "/demo-bank/",

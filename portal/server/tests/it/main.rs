@@ -4,6 +4,7 @@
 mod api;
 mod console;
 mod database;
+mod guides;
 mod login_journey;
 mod pages;
 mod relying_party;
