@@ -22,13 +22,17 @@ pub mod config;
 pub mod crypto;
 pub mod envelope;
 pub mod host;
+pub mod identification_code;
 pub mod identity;
 pub mod login;
 pub mod memory_host;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod persona;
+pub mod persona_certificate;
 pub mod scope;
+pub mod signer;
+pub mod signing;
 mod store;
 pub mod token;
 
@@ -44,4 +48,4 @@ pub use host::{Host, LogLevel};
 pub use identity::{FieldError, PersonaProfile, validate_profile};
 pub use login::{GetQrParams, Lang, LoginStarted, TicketState, TicketStatus};
 pub use memory_host::MemoryHost;
-pub use persona::{Persona, PersonaStatus, StandingAnswer, UserType};
+pub use persona::{CertificateLifecycle, Persona, PersonaStatus, StandingAnswer, UserType};

@@ -264,6 +264,7 @@ fn test(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
     let selection = TestSelection::from_args(args)?;
     prereqs::ensure_rust_targets()?;
     let chromium = prereqs::ensure_chromium()?;
+    prereqs::ensure_pdfsig()?;
     prereqs::ensure_sample_tools()?;
     prereqs::ensure_openapi_validator()?;
     if selection.is_full() {

@@ -1027,6 +1027,8 @@ pub fn SandboxPage() -> impl IntoView {
                 <dd id="time-offset">{view.time_offset_minutes}</dd>
             </dl>
             <p><a href=format!("/phone/{}", view.sandbox.client_id)>{move || text().open_phone}</a></p>
+            // The persona pages are server-rendered (no bundle cost), so the router must not take this link.
+            <p><a id="open-personas" rel="external" href=format!("/console/sandboxes/{}/personas", view.sandbox.sandbox_id)>{move || text().personas_link}</a></p>
             {edit_forms}
             {fault_forms}
         }

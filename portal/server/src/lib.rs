@@ -7,6 +7,7 @@
 mod accounts;
 mod api;
 mod broker;
+pub mod ca;
 mod console_backend;
 pub mod db;
 pub mod demo;
@@ -15,6 +16,7 @@ mod guides;
 mod inspector;
 mod orgs;
 mod page;
+mod personas;
 mod phone;
 mod reference;
 mod security;
@@ -70,6 +72,8 @@ pub struct RunningPortal {
     pub runtime: Runtime,
     /// The demo sandbox, when the configuration asked for one.
     pub demo: Option<demo::DemoSandbox>,
+    /// The deployment's sandbox CA.
+    pub signing_authority: ca::SigningAuthority,
     router: Router,
     listener: TcpListener,
 }
@@ -171,12 +175,25 @@ pub async fn start(config: &PortalConfig) -> Result<RunningPortal, StartError> {
         Some(demo) => Some(demo_bank_router(demo, local_addr).map_err(StartError::Demo)?),
         None => None,
     };
-    let router = app(config, database.clone(), runtime.clone(), demo_bank);
+    let signing_authority = ca::SigningAuthority::new(
+        database.pool().clone(),
+        runtime.clone(),
+        deployment.deployment_id.clone(),
+        base_url.clone(),
+    );
+    let router = app(
+        config,
+        database.clone(),
+        runtime.clone(),
+        signing_authority.clone(),
+        demo_bank,
+    );
     Ok(RunningPortal {
         local_addr,
         database,
         runtime,
         demo,
+        signing_authority,
         router,
         listener,
     })
@@ -214,6 +231,7 @@ pub fn app(
     config: &PortalConfig,
     database: Database,
     runtime: Runtime,
+    signing_authority: ca::SigningAuthority,
     demo_bank: Option<Router>,
 ) -> Router {
     let leptos_options = LeptosOptions::builder()
@@ -249,6 +267,43 @@ pub fn app(
             .as_deref()
             .is_some_and(|url| url.starts_with("https://")),
     });
+    let persona_pages = Router::new()
+        .route("/console/sandboxes/{id}/personas", get(personas::list))
+        .route("/console/sandboxes/{id}/personas/edit", get(personas::edit))
+        .route(
+            "/console/sandboxes/{id}/personas/save",
+            post(personas::save),
+        )
+        .route(
+            "/console/sandboxes/{id}/personas/delete",
+            post(personas::delete),
+        )
+        .route(
+            "/console/sandboxes/{id}/personas/import",
+            post(personas::import),
+        )
+        .route("/console/sandboxes/{id}/personas/set", post(personas::set))
+        .route(
+            "/console/sandboxes/{id}/personas/reset",
+            post(personas::reset),
+        )
+        .route(
+            "/console/sandboxes/{id}/personas.json",
+            get(personas::export),
+        )
+        .with_state(personas::PortalPersonas {
+            accounts: accounts::Accounts::new(database.pool().clone()),
+            orgs: orgs::Orgs::new(
+                database.pool().clone(),
+                runtime.clone(),
+                config.public_base_url.clone(),
+            ),
+            runtime: runtime.clone(),
+            secure_cookies: config
+                .public_base_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("https://")),
+        });
     let inspector_pool = database.pool().clone();
     let health_database = database;
     let login_pages = Router::new()
@@ -326,6 +381,8 @@ pub fn app(
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
         .merge(login_pages)
+        .merge(persona_pages)
+        .merge(signing_authority.router())
         .merge(guides::router())
         .route("/reference", get(reference::page))
         .route("/reference/openapi.json", get(reference::document));

@@ -2,10 +2,12 @@
 //! database (a temporary SQLite file, or a fresh PostgreSQL database) and talks to it over real HTTP.
 
 mod api;
+mod certificates;
 mod console;
 mod database;
 mod guides;
 mod login_journey;
 mod pages;
+mod personas;
 mod relying_party;
 mod support;
