@@ -23,6 +23,7 @@ pub mod crypto;
 pub mod envelope;
 pub mod host;
 pub mod identity;
+pub mod inspect;
 pub mod login;
 pub mod memory_host;
 pub mod persona;
