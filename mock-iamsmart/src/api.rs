@@ -278,7 +278,11 @@ mod tests {
         let envelope = response.envelope().expect("envelope");
         let plain = client::decrypt_content(
             &rp.get_key_for_tests(),
-            envelope.content.as_ref().and_then(serde_json::Value::as_str).expect("content"),
+            envelope
+                .content
+                .as_ref()
+                .and_then(serde_json::Value::as_str)
+                .expect("content"),
         )
         .expect("decrypts");
         let token: serde_json::Value = serde_json::from_slice(&plain).expect("json");
@@ -291,9 +295,15 @@ mod tests {
     fn a_request_that_fails_verification_is_inspected_without_decrypting_it() {
         let mut rp = Rp::strict();
         let mut request = rp.signed_request(GET_TOKEN_PATH, br#"{"content":"c2VhbGVk"}"#);
-        request.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("signature"));
+        request
+            .headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("signature"));
         let inspection = rp.send(&request).inspection.expect("an inspection");
-        assert!(inspection.request.is_some_and(|shown| shown.contains("no current key")));
+        assert!(
+            inspection
+                .request
+                .is_some_and(|shown| shown.contains("no current key"))
+        );
         assert_eq!(inspection.response, None);
     }
 

@@ -76,13 +76,17 @@ fn is_masked_key(key: &str) -> bool {
         .filter(|c| *c != '_' && *c != '-')
         .flat_map(char::to_lowercase)
         .collect();
-    MASKED_KEYS.contains(&normal.as_str()) || MASKED_KEY_PARTS.iter().any(|part| normal.contains(part))
+    MASKED_KEYS.contains(&normal.as_str())
+        || MASKED_KEY_PARTS.iter().any(|part| normal.contains(part))
 }
 
 /// Whether `text` looks like an HKID number: one or two letters, six digits and a check digit, with or without
 /// brackets.
 fn looks_like_hkid(text: &str) -> bool {
-    let compact: String = text.chars().filter(|c| !matches!(c, '(' | ')' | ' ')).collect();
+    let compact: String = text
+        .chars()
+        .filter(|c| !matches!(c, '(' | ')' | ' '))
+        .collect();
     let bytes = compact.as_bytes();
     let letters = bytes.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     if !(1..=2).contains(&letters) || bytes.len() != letters + 7 {
@@ -129,7 +133,9 @@ fn mask_at(value: &Value, depth: usize) -> Value {
     }
     match value {
         Value::String(text) if looks_like_hkid(text) => masked_text(text.chars().count()),
-        Value::Array(items) => Value::Array(items.iter().map(|item| mask_at(item, depth + 1)).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|item| mask_at(item, depth + 1)).collect())
+        }
         Value::Object(fields) => Value::Object(
             fields
                 .iter()
@@ -155,7 +161,11 @@ fn shorten(value: &Value) -> Value {
             Value::String(format!("{kept}… ({} characters)", text.chars().count()))
         }
         Value::Array(items) => {
-            let mut kept: Vec<Value> = items.iter().take(SHORTENED_ARRAY_ITEMS).map(shorten).collect();
+            let mut kept: Vec<Value> = items
+                .iter()
+                .take(SHORTENED_ARRAY_ITEMS)
+                .map(shorten)
+                .collect();
             if items.len() > SHORTENED_ARRAY_ITEMS {
                 kept.push(Value::String(format!(
                     "… {} more items",
@@ -184,12 +194,16 @@ pub fn bounded_json(value: &Value) -> String {
     if shortened.len() <= MAX_INSPECTED_BYTES {
         return shortened;
     }
-    serde_json::json!({ "inspector": format!("{} bytes of JSON, too large to show", text.len()) }).to_string()
+    serde_json::json!({ "inspector": format!("{} bytes of JSON, too large to show", text.len()) })
+        .to_string()
 }
 
 /// The inspector's view of a request body: JSON with secrets masked and, when `cek` is given, `content`
 /// decrypted (or a note saying why it could not be).
-pub(crate) fn request_json(body: &[u8], cek: Option<&[u8; crate::crypto::CEK_LENGTH]>) -> Option<String> {
+pub(crate) fn request_json(
+    body: &[u8],
+    cek: Option<&[u8; crate::crypto::CEK_LENGTH]>,
+) -> Option<String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return None;
     }
@@ -203,7 +217,9 @@ pub(crate) fn request_json(body: &[u8], cek: Option<&[u8; crate::crypto::CEK_LEN
             Some(cek) => match crate::crypto::decrypt_content(cek, sealed) {
                 Ok(plain) => serde_json::from_slice::<Value>(&plain)
                     .unwrap_or_else(|_| Value::String("«decrypted, but not JSON»".to_owned())),
-                Err(_) => Value::String("«encrypted; it does not decrypt with the current key»".to_owned()),
+                Err(_) => Value::String(
+                    "«encrypted; it does not decrypt with the current key»".to_owned(),
+                ),
             },
             None => Value::String("«encrypted; there is no current key to decrypt it»".to_owned()),
         };
@@ -263,13 +279,21 @@ mod tests {
             "nested": [{"note": "A123456(3)"}],
         }));
         let text = masked.to_string();
-        for secret in ["3b1f0c2a", "tok-123", "abcdef", "wrapped", "CHAN", "Block A", "91234567", "A123456"] {
+        for secret in [
+            "3b1f0c2a", "tok-123", "abcdef", "wrapped", "CHAN", "Block A", "91234567", "A123456",
+        ] {
             assert!(!text.contains(secret), "{secret} leaked: {text}");
         }
         assert_eq!(masked["code"], "«masked, 8 characters»");
-        assert_eq!(masked["ticketID"], "7d3c", "identifiers that are not secret stay readable");
+        assert_eq!(
+            masked["ticketID"], "7d3c",
+            "identifiers that are not secret stay readable"
+        );
         assert_eq!(masked["expiresIn"], 600000);
-        assert_eq!(masked["mobileNumber"]["CountryCode"], "«masked, 3 characters»");
+        assert_eq!(
+            masked["mobileNumber"]["CountryCode"],
+            "«masked, 3 characters»"
+        );
     }
 
     #[test]
@@ -277,7 +301,13 @@ mod tests {
         for hkid in ["A123456(3)", "AB9876543", "Z683365(A)", "c123456a"] {
             assert!(looks_like_hkid(hkid), "{hkid}");
         }
-        for other in ["D00000", "A12345(3)", "ABC1234567", "1234567", "eidapi_auth"] {
+        for other in [
+            "D00000",
+            "A12345(3)",
+            "ABC1234567",
+            "1234567",
+            "eidapi_auth",
+        ] {
             assert!(!looks_like_hkid(other), "{other}");
         }
     }
@@ -290,8 +320,15 @@ mod tests {
         assert!(shown.contains("10000 characters"), "{shown}");
         let wide = Value::Array((0..5_000).map(|n| json!({ "k": n })).collect());
         let shown = bounded_json(&wide);
-        assert!(shown.len() <= MAX_INSPECTED_BYTES && shown.contains("4990 more items"), "{shown}");
-        let huge = Value::Object((0..5_000).map(|n| (format!("field{n}"), json!(n))).collect());
+        assert!(
+            shown.len() <= MAX_INSPECTED_BYTES && shown.contains("4990 more items"),
+            "{shown}"
+        );
+        let huge = Value::Object(
+            (0..5_000)
+                .map(|n| (format!("field{n}"), json!(n)))
+                .collect(),
+        );
         assert!(bounded_json(&huge).contains("too large to show"));
     }
 
@@ -308,15 +345,22 @@ mod tests {
     #[test]
     fn request_bodies_show_decrypted_content_or_say_why_not() {
         let cek = [7u8; crate::crypto::CEK_LENGTH];
-        let sealed = crate::crypto::encrypt_content(&cek, &[1u8; 12], br#"{"code":"c0de","grantType":"authorization_code"}"#)
-            .expect("encrypts");
+        let sealed = crate::crypto::encrypt_content(
+            &cek,
+            &[1u8; 12],
+            br#"{"code":"c0de","grantType":"authorization_code"}"#,
+        )
+        .expect("encrypts");
         let body = json!({ "content": sealed }).to_string();
-        let shown: Value = serde_json::from_str(&request_json(body.as_bytes(), Some(&cek)).expect("shown")).expect("json");
+        let shown: Value =
+            serde_json::from_str(&request_json(body.as_bytes(), Some(&cek)).expect("shown"))
+                .expect("json");
         assert_eq!(shown["content"]["grantType"], "authorization_code");
         assert_eq!(shown["content"]["code"], "«masked, 4 characters»");
         let without_key = request_json(body.as_bytes(), None).expect("shown");
         assert!(without_key.contains("no current key"));
-        let wrong_key = request_json(body.as_bytes(), Some(&[9u8; crate::crypto::CEK_LENGTH])).expect("shown");
+        let wrong_key =
+            request_json(body.as_bytes(), Some(&[9u8; crate::crypto::CEK_LENGTH])).expect("shown");
         assert!(wrong_key.contains("does not decrypt"));
         assert_eq!(request_json(b"", None), None);
         assert!(request_json(b"not json", None).is_some_and(|note| note.contains("8 bytes")));

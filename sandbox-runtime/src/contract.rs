@@ -87,7 +87,10 @@ fn check_api_response(response: &ApiResponse) -> Result<(), SandboxError> {
 /// [`mock_iamsmart::inspect::MAX_INSPECTED_BYTES`] of JSON. (Whether it is masked cannot be checked from
 /// outside; the console shows it as text, so it can never become markup.)
 fn check_inspection(inspection: &mock_iamsmart::inspect::Inspection) -> Result<(), SandboxError> {
-    for part in [&inspection.request, &inspection.response].into_iter().flatten() {
+    for part in [&inspection.request, &inspection.response]
+        .into_iter()
+        .flatten()
+    {
         if part.len() > mock_iamsmart::inspect::MAX_INSPECTED_BYTES
             || serde_json::from_str::<serde::de::IgnoredAny>(part).is_err()
         {
@@ -195,7 +198,10 @@ mod tests {
         let call = Call::Api(ApiRequest::default());
         assert!(accept_outcome(&call, &response(r#"{"content":"x"}"#)).is_ok());
         contract_reason(accept_outcome(&call, &response("not json")));
-        let huge = format!("\"{}\"", "x".repeat(mock_iamsmart::inspect::MAX_INSPECTED_BYTES));
+        let huge = format!(
+            "\"{}\"",
+            "x".repeat(mock_iamsmart::inspect::MAX_INSPECTED_BYTES)
+        );
         contract_reason(accept_outcome(&call, &response(&huge)));
     }
 

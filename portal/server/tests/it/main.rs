@@ -4,7 +4,10 @@
 mod api;
 mod console;
 mod database;
+mod inspector;
+mod live;
 mod login_journey;
+mod maker_checker;
 mod pages;
 mod relying_party;
 mod support;
