@@ -9,6 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::codes::{DCode, ProtocolError};
+use crate::persona::{CustomPersona, PersonaSet};
 use crate::scope::Scope;
 
 /// A secret string: readable by the code that needs it, invisible to `Debug` and to serialisers.
@@ -110,6 +111,12 @@ pub struct SandboxConfig {
     /// The online service's name as the virtual phone shows it to the user ("who is asking").
     #[serde(default = "default_service_name")]
     pub service_name: String,
+    /// Which personas the sandbox offers: the catalogue, the developer's own, or both.
+    #[serde(default)]
+    pub persona_set: PersonaSet,
+    /// The developer's own personas (checked by `persona::custom` before they are stored).
+    #[serde(default)]
+    pub custom_personas: Vec<CustomPersona>,
 }
 
 impl SandboxConfig {
@@ -135,6 +142,8 @@ impl SandboxConfig {
             pseudonym_key,
             auto_responder: None,
             service_name: default_service_name(),
+            persona_set: PersonaSet::default(),
+            custom_personas: Vec::new(),
         }
     }
 
@@ -155,6 +164,8 @@ impl SandboxConfig {
             "pseudonym_key": self.pseudonym_key.expose(),
             "auto_responder": self.auto_responder,
             "service_name": self.service_name,
+            "persona_set": self.persona_set,
+            "custom_personas": self.custom_personas,
         })
         .to_string()
     }
@@ -246,6 +257,12 @@ mod tests {
             .push("https://rp.example/callback".into());
         config.auto_responder = Some("iamsmart-user".into());
         config.service_name = "Demo Bank 示範銀行".into();
+        config.persona_set = PersonaSet::CustomOnly;
+        config.custom_personas = crate::persona::custom::parse_import(
+            r#"[{"id": "own", "userType": "sign", "profile": {"gender": "F"}}]"#,
+            1,
+        )
+        .expect("a valid persona");
         let back: SandboxConfig =
             serde_json::from_str(&config.to_guest_json()).expect("guest json parses");
         assert_eq!(back, config);

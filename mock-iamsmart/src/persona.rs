@@ -20,8 +20,10 @@ use crate::identity::profile::PersonaProfile;
 use crate::identity::seed::IdentitySeed;
 
 pub mod catalogue;
+pub mod custom;
 
 pub use catalogue::{CATALOGUE, Scenario, markdown as catalogue_markdown};
+pub use custom::{CustomPersona, PersonaSet};
 
 /// Persona id of the ordinary iAM Smart user.
 pub const IAMSMART_USER: &str = "iamsmart-user";
@@ -180,35 +182,120 @@ fn persona_at(config: &SandboxConfig, scenario: &Scenario) -> Persona {
     }
 }
 
-/// Every persona of this sandbox, in catalogue order.
+/// The summary of a developer's own persona.
+fn custom_persona_at(custom: &CustomPersona) -> Persona {
+    Persona {
+        id: custom.id.clone(),
+        display_name: custom.display_name(),
+        user_type: custom.user_type,
+        status: custom.status,
+        answers: custom.answers,
+        last_modified_ms: custom.last_modified_date,
+        scenario: custom.scenario.clone(),
+        needs_guardian: custom.needs_guardian(),
+    }
+}
+
+/// The developer's persona with this id, when the sandbox's persona set offers custom personas.
+fn offered_custom<'a>(config: &'a SandboxConfig, persona_id: &str) -> Option<&'a CustomPersona> {
+    config
+        .persona_set
+        .offers_custom()
+        .then(|| {
+            config
+                .custom_personas
+                .iter()
+                .find(|custom| custom.id == persona_id)
+        })
+        .flatten()
+}
+
+/// The catalogue entry with this id, when the sandbox's persona set offers the catalogue.
+fn offered_scenario(
+    config: &SandboxConfig,
+    persona_id: &str,
+) -> Option<(usize, &'static Scenario)> {
+    config
+        .persona_set
+        .offers_catalogue()
+        .then(|| catalogue::scenario(persona_id))
+        .flatten()
+}
+
+/// The ids of every persona the sandbox offers, in order: catalogue order (a custom persona with a
+/// catalogue id takes that entry's place), then the other custom personas in the order they were
+/// added. With the custom-only set, the custom personas alone.
+pub fn offered_ids(config: &SandboxConfig) -> Vec<&str> {
+    let mut ids: Vec<&str> = Vec::new();
+    if config.persona_set.offers_catalogue() {
+        ids.extend(CATALOGUE.iter().map(|scenario| scenario.id));
+    }
+    if config.persona_set.offers_custom() {
+        for custom in &config.custom_personas {
+            if !ids.contains(&custom.id.as_str()) {
+                ids.push(&custom.id);
+            }
+        }
+    }
+    ids
+}
+
+/// Every persona of this sandbox, in the order of [`offered_ids`].
 pub fn personas(config: &SandboxConfig) -> Vec<Persona> {
-    CATALOGUE
-        .iter()
-        .map(|scenario| persona_at(config, scenario))
+    offered_ids(config)
+        .into_iter()
+        .filter_map(|id| find_persona(config, id))
         .collect()
 }
 
-/// The persona with this id.
+/// The persona with this id, among those the sandbox offers.
 pub fn find_persona(config: &SandboxConfig, persona_id: &str) -> Option<Persona> {
-    catalogue::scenario(persona_id).map(|(_, scenario)| persona_at(config, scenario))
+    if let Some(custom) = offered_custom(config, persona_id) {
+        return Some(custom_persona_at(custom));
+    }
+    offered_scenario(config, persona_id).map(|(_, scenario)| persona_at(config, scenario))
 }
 
 /// The persona's full profile on `today` (the sandbox's date, in Hong Kong): every field in its
 /// PROTOCOL §3.1 shape, with the fields its scenario lacks left out. Ages are pinned to `today`, so a
 /// minor is a minor on any date; flows pass
-/// `CivilDate::from_epoch_ms_hong_kong(host.sandbox_now_ms())`.
+/// `CivilDate::from_epoch_ms_hong_kong(host.sandbox_now_ms())`. A developer's own persona has the
+/// profile they wrote, on any date.
 pub fn profile_on(
     config: &SandboxConfig,
     persona_id: &str,
     today: CivilDate,
 ) -> Option<PersonaProfile> {
-    let (index, scenario) = catalogue::scenario(persona_id)?;
-    Some(generator::generate(
-        &identity_seed(config, persona_id),
+    if let Some(custom) = offered_custom(config, persona_id) {
+        return Some(custom.profile.clone());
+    }
+    let (index, scenario) = offered_scenario(config, persona_id)?;
+    Some(generated_profile(config, index, scenario, today))
+}
+
+fn generated_profile(
+    config: &SandboxConfig,
+    index: usize,
+    scenario: &Scenario,
+    today: CivilDate,
+) -> PersonaProfile {
+    generator::generate(
+        &identity_seed(config, scenario.id),
         &recipe(config, scenario),
         hkid_serial(config, index),
         today,
-    ))
+    )
+}
+
+/// The catalogue persona's generated profile on `today`, whatever the sandbox's persona set: what the
+/// console starts from when a developer customises a catalogue persona.
+pub fn catalogue_profile_on(
+    config: &SandboxConfig,
+    persona_id: &str,
+    today: CivilDate,
+) -> Option<PersonaProfile> {
+    let (index, scenario) = catalogue::scenario(persona_id)?;
+    Some(generated_profile(config, index, scenario, today))
 }
 
 /// The persona's full profile on the catalogue's reference date ([`catalogue_reference_date`]), for
@@ -261,10 +348,10 @@ pub fn open_id_matches(config: &SandboxConfig, persona_id: &str, presented: &str
 pub fn persona_for_open_id(config: &SandboxConfig, presented: &str) -> Option<Persona> {
     let wanted = normalise_open_id(presented);
     // Only the matching persona's summary is built; the others cost one HMAC each.
-    CATALOGUE
-        .iter()
-        .find(|scenario| raw_open_id(config, scenario.id) == wanted)
-        .map(|scenario| persona_at(config, scenario))
+    offered_ids(config)
+        .into_iter()
+        .find(|id| raw_open_id(config, id) == wanted)
+        .and_then(|id| find_persona(config, id))
 }
 
 #[cfg(test)]
@@ -530,6 +617,66 @@ mod tests {
         let found = persona_for_open_id(&config, &decoded).map(|persona| persona.id);
         assert_eq!(found.as_deref(), Some(IAMSMART_USER));
         assert_eq!(persona_for_open_id(&config, "not-an-open-id"), None);
+    }
+
+    fn own_persona(id: &str) -> CustomPersona {
+        custom::parse_import(
+            &format!(
+                r#"{{"id": "{id}", "userType": "sign", "answers": "always_reject", "scenario": "Ours.",
+                    "profile": {{"enName": {{"UnstructuredName": "TSANG, Ka Yan"}}, "gender": "F"}}}}"#
+            ),
+            1_700_000_000_000,
+        )
+        .expect("valid")
+        .remove(0)
+    }
+
+    #[test]
+    fn custom_personas_join_the_catalogue_and_replace_entries_of_the_same_id() {
+        let mut config = testkit::config();
+        config.custom_personas = vec![own_persona("our-tester"), own_persona(IAMSMART_USER)];
+        let cast = personas(&config);
+        assert_eq!(cast.len(), CATALOGUE.len() + 1);
+        assert_eq!(cast[0].id, IAMSMART_USER);
+        assert_eq!(cast[0].display_name, "TSANG, Ka Yan");
+        assert_eq!(cast[0].answers, StandingAnswer::AlwaysReject);
+        assert_eq!(
+            cast.last().map(|persona| persona.id.as_str()),
+            Some("our-tester")
+        );
+        let today = catalogue_reference_date();
+        let own = profile_on(&config, "our-tester", today).expect("a custom profile");
+        assert_eq!(own.english_name(), Some("TSANG, Ka Yan"));
+        assert_eq!(
+            own.id_no, None,
+            "a custom profile has only what the developer wrote"
+        );
+        let generated = catalogue_profile_on(&config, IAMSMART_USER, today).expect("generated");
+        assert_ne!(profile_on(&config, IAMSMART_USER, today), Some(generated));
+        let open_id = open_id(&config, "our-tester");
+        assert_eq!(
+            persona_for_open_id(&config, &open_id).map(|persona| persona.id),
+            Some("our-tester".to_owned())
+        );
+    }
+
+    #[test]
+    fn the_persona_set_decides_which_personas_are_offered() {
+        let mut config = testkit::config();
+        config.custom_personas = vec![own_persona("our-tester")];
+        config.persona_set = PersonaSet::Catalogue;
+        assert_eq!(personas(&config).len(), CATALOGUE.len());
+        assert_eq!(find_persona(&config, "our-tester"), None);
+        config.persona_set = PersonaSet::CustomOnly;
+        let ids: Vec<String> = personas(&config)
+            .into_iter()
+            .map(|persona| persona.id)
+            .collect();
+        assert_eq!(ids, ["our-tester"]);
+        assert_eq!(find_persona(&config, IAMSMART_USER), None);
+        let basic = open_id(&config, IAMSMART_USER);
+        assert_eq!(persona_for_open_id(&config, &basic), None);
+        assert!(require_profile(&config, IAMSMART_USER, catalogue_reference_date()).is_err());
     }
 
     #[test]

@@ -40,6 +40,11 @@ pub fn program(program: &OsStr, args: &[&str]) -> Cmd {
 }
 
 impl Cmd {
+    /// Runs the command in `dir` instead of the current directory.
+    pub fn current_dir(&mut self, dir: &Path) {
+        self.command.current_dir(dir);
+    }
+
     pub fn env(mut self, key: &str, value: &OsStr) -> Cmd {
         self.command.env(key, value);
         self
@@ -56,6 +61,21 @@ impl Cmd {
             bail!("`{}` failed ({status})", self.shown);
         }
         Ok(())
+    }
+
+    /// Runs the command with its standard error shown as it comes and its standard output captured, and fails
+    /// unless it exits 0; for cargo's `--message-format=json`, whose diagnostics still go to the terminal.
+    pub fn run_capturing_stdout(mut self) -> anyhow::Result<String> {
+        println!("    $ {}", self.shown);
+        let output = self
+            .command
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .with_context(|| format!("could not start `{}`", self.shown))?;
+        if !output.status.success() {
+            bail!("`{}` failed ({})", self.shown, output.status);
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     }
 
     /// Runs the command quietly and reports whether it succeeded; for probes such as `rustup target list`.

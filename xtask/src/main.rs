@@ -273,23 +273,18 @@ fn test(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
     let postgres_url = std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
     let server = workspace.server_binary(Profile::Dev);
-    let mut test_args: Vec<&str> = vec!["test"];
-    if selection.is_full() {
-        test_args.extend([
-            "--workspace",
-            "--exclude",
-            "portal-hydrate",
-            "--exclude",
-            "xtask",
-        ]);
-    } else {
-        // The browser tests start the server binary, which only a build of portal-server's tests makes.
-        test_args.extend(["--package", "portal-server"]);
-        for package in selection.packages.iter().filter(|p| *p != "portal-server") {
-            test_args.extend(["--package", package.as_str()]);
-        }
-    }
-    test_args.push("--no-fail-fast");
+    // A focused run builds exactly what the full run builds: with fewer packages selected, cargo would unify
+    // features differently and compile Wasmtime, axum and the rest a second time. It then runs only the
+    // selected packages' test binaries.
+    let test_args = [
+        "test",
+        "--workspace",
+        "--exclude",
+        "portal-hydrate",
+        "--exclude",
+        "xtask",
+        "--no-fail-fast",
+    ];
     let with_env = |cmd: cmd::Cmd| {
         cmd.env("PORTAL_SERVER_BIN", server.as_os_str())
             .env(guest::GUEST_ENV, guest.as_os_str())
@@ -299,32 +294,101 @@ fn test(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
             .env("CHROMEDRIVER_BIN", chromium.driver.as_os_str())
     };
     cmd::step("Building every test and the server binary (cargo test --no-run)");
-    let mut build_args = test_args.clone();
+    let mut build_args = test_args.to_vec();
     build_args.push("--no-run");
-    with_env(cmd::cargo(&workspace.root, &build_args)).run()?;
 
     if selection.is_full() {
+        with_env(cmd::cargo(&workspace.root, &build_args)).run()?;
         cmd::step("Running every test (cargo test --workspace)");
         with_env(cmd::cargo(&workspace.root, &test_args)).run()?;
         cmd::step("Running xtask's own tests, tidy included (cargo test -p xtask)");
         cmd::cargo(&workspace.root, &["test", "--package", "xtask"]).run()?;
         cmd::step("All checks and tests passed");
-    } else {
-        // Only the packages asked for run; portal-server was built above for the binary alone.
-        let mut run_args: Vec<&str> = vec!["test"];
-        for package in &selection.packages {
-            run_args.extend(["--package", package.as_str()]);
-        }
-        run_args.push("--no-fail-fast");
-        if !selection.test_args.is_empty() {
-            run_args.push("--");
-            run_args.extend(selection.test_args.iter().map(String::as_str));
-        }
-        cmd::step("Running the selected packages' tests");
-        with_env(cmd::cargo(&workspace.root, &run_args)).run()?;
-        cmd::step("The selected tests passed (the full `cargo xtask test` also lints)");
+        return Ok(());
     }
+
+    build_args.push("--message-format=json-render-diagnostics");
+    let messages = with_env(cmd::cargo(&workspace.root, &build_args)).run_capturing_stdout()?;
+    let binaries = test_binaries(&messages, &selection.packages)?;
+    for package in &selection.packages {
+        if !binaries.iter().any(|binary| &binary.package == package) {
+            bail!("no test binaries found for package `{package}` (is it a workspace member?)");
+        }
+    }
+    cmd::step("Running the selected packages' tests");
+    let extra: Vec<&str> = selection.test_args.iter().map(String::as_str).collect();
+    let mut failed = Vec::new();
+    for binary in &binaries {
+        let mut run = with_env(cmd::program(binary.executable.as_os_str(), &extra));
+        run.current_dir(&binary.package_dir);
+        if let Err(error) = run.run() {
+            eprintln!("xtask: {error:#}");
+            failed.push(format!("{} ({})", binary.package, binary.target));
+        }
+    }
+    if !failed.is_empty() {
+        bail!("tests failed in: {}", failed.join(", "));
+    }
+    cmd::step(
+        "The selected tests passed (the full `cargo xtask test` also lints and runs doctests)",
+    );
     Ok(())
+}
+
+/// One test executable cargo built, and the package it belongs to.
+struct TestBinary {
+    package: String,
+    package_dir: PathBuf,
+    target: String,
+    executable: PathBuf,
+}
+
+/// The test executables of `packages` among cargo's JSON build messages.
+fn test_binaries(messages: &str, packages: &[String]) -> anyhow::Result<Vec<TestBinary>> {
+    let mut binaries = Vec::new();
+    for line in messages.lines().filter(|line| line.starts_with('{')) {
+        let message: serde_json::Value =
+            serde_json::from_str(line).context("reading cargo's JSON messages")?;
+        if message["reason"] != "compiler-artifact" || message["profile"]["test"] != true {
+            continue;
+        }
+        let (Some(executable), Some(manifest), Some(package_id)) = (
+            message["executable"].as_str(),
+            message["manifest_path"].as_str(),
+            message["package_id"].as_str(),
+        ) else {
+            continue;
+        };
+        let package_dir = Path::new(manifest)
+            .parent()
+            .context("a manifest path without a directory")?
+            .to_path_buf();
+        let package = package_name(package_id, &package_dir);
+        if packages.contains(&package) {
+            binaries.push(TestBinary {
+                package,
+                package_dir,
+                target: message["target"]["name"].as_str().unwrap_or("?").to_owned(),
+                executable: PathBuf::from(executable),
+            });
+        }
+    }
+    Ok(binaries)
+}
+
+/// The package name in a cargo package ID: `path+file:///w/portal/server#portal-server@0.1.0`, or
+/// `path+file:///w/xtask#0.1.0` when the name is the directory's.
+fn package_name(package_id: &str, package_dir: &Path) -> String {
+    let fragment = package_id
+        .rsplit_once('#')
+        .map_or("", |(_, fragment)| fragment);
+    match fragment.split_once('@') {
+        Some((name, _)) => name.to_owned(),
+        None => package_dir
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    }
 }
 
 /// Formatting, the repository's rules and clippy on both targets: the checks of a full test run.

@@ -1126,6 +1126,8 @@ pub fn SandboxPage() -> impl IntoView {
                 {change_rows}
             </dl>
             <p><a href=format!("/phone/{}", view.sandbox.client_id)>{move || text().open_phone}</a></p>
+            // The persona pages are server-rendered (no bundle cost), so the router must not take this link.
+            <p><a id="open-personas" rel="external" href=format!("/console/sandboxes/{}/personas", view.sandbox.sandbox_id)>{move || text().personas_link}</a></p>
             {edit_forms}
             {change_forms}
             {proposals}

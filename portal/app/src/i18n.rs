@@ -186,6 +186,7 @@ pub struct ConsoleText {
     pub delay_only: &'static str,
     pub inject: &'static str,
     pub clear_faults: &'static str,
+    pub personas_link: &'static str,
 }
 
 static EN: Text = Text {
@@ -325,6 +326,7 @@ static EN: Text = Text {
         inject: "Inject fault",
         clear_faults: "Clear all faults",
         no_requests: "No requests yet. Call the API with this sandbox's client ID and they appear here.",
+        personas_link: "Personas: create, edit, import and export",
     },
 };
 
@@ -456,6 +458,7 @@ static ZH_HK: Text = Text {
         inject: "注入故障",
         clear_faults: "清除所有故障",
         no_requests: "尚未有請求。以此沙盒的客戶端編號呼叫 API，請求便會在此顯示。",
+        personas_link: "測試身分：建立、修改、匯入及匯出",
     },
 };
 
@@ -587,6 +590,7 @@ static ZH_CN: Text = Text {
         inject: "注入故障",
         clear_faults: "清除所有故障",
         no_requests: "尚未有请求。以此沙盒的客户端编号调用 API，请求便会在此显示。",
+        personas_link: "测试身份：创建、修改、导入及导出",
     },
 };
 

@@ -16,6 +16,7 @@ mod live;
 mod maker_checker;
 mod orgs;
 mod page;
+mod personas;
 mod phone;
 mod rp_key;
 mod security;
@@ -256,6 +257,43 @@ pub fn app(
                 config.public_base_url.clone(),
             ),
         });
+    let persona_pages = Router::new()
+        .route("/console/sandboxes/{id}/personas", get(personas::list))
+        .route("/console/sandboxes/{id}/personas/edit", get(personas::edit))
+        .route(
+            "/console/sandboxes/{id}/personas/save",
+            post(personas::save),
+        )
+        .route(
+            "/console/sandboxes/{id}/personas/delete",
+            post(personas::delete),
+        )
+        .route(
+            "/console/sandboxes/{id}/personas/import",
+            post(personas::import),
+        )
+        .route("/console/sandboxes/{id}/personas/set", post(personas::set))
+        .route(
+            "/console/sandboxes/{id}/personas/reset",
+            post(personas::reset),
+        )
+        .route(
+            "/console/sandboxes/{id}/personas.json",
+            get(personas::export),
+        )
+        .with_state(personas::PortalPersonas {
+            accounts: accounts::Accounts::new(database.pool().clone()),
+            orgs: orgs::Orgs::new(
+                database.pool().clone(),
+                runtime.clone(),
+                config.public_base_url.clone(),
+            ),
+            runtime: runtime.clone(),
+            secure_cookies: config
+                .public_base_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("https://")),
+        });
     let health_database = database;
     let login_pages = Router::new()
         .route("/api/v1/auth/getQR", any(broker::get_qr))
@@ -332,7 +370,8 @@ pub fn app(
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
         .merge(login_pages)
-        .merge(live_stream);
+        .merge(live_stream)
+        .merge(persona_pages);
     if let Some(demo_bank) = demo_bank {
         router = router.nest(DEMO_BANK_PATH, demo_bank).route(
             "/demo-bank/",

@@ -7,6 +7,8 @@
 
 use mock_iamsmart::{DCode, Lang};
 
+pub mod personas;
+
 /// The texts of the login pages in one language.
 pub struct Words {
     pub html_lang: &'static str,

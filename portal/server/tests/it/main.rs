@@ -9,5 +9,6 @@ mod live;
 mod login_journey;
 mod maker_checker;
 mod pages;
+mod personas;
 mod relying_party;
 mod support;
