@@ -271,8 +271,7 @@ pub fn proposals_table(
     let rows = view
         .proposals
         .iter()
-        .cloned()
-        .map(|proposal: ProposalView| {
+        .map(|proposal: &ProposalView| {
             let pending = proposal.status == "pending";
             let may_decide = pending && can_approve && !proposal.proposed_by_you;
             let status = proposal.status.clone();
