@@ -45,6 +45,7 @@ mod client;
 mod config;
 mod error;
 mod login;
+pub mod pdf;
 mod token;
 
 #[cfg(feature = "testing")]

@@ -4,6 +4,8 @@
 //! `handle` never panics and never fails: every problem becomes an `Outcome` carrying a D-code. It
 //! logs one line per call with the kind of call and its result code, never its payload.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::api::{self, ApiRequest, ApiResponse};
@@ -13,6 +15,7 @@ use crate::envelope;
 use crate::host::{Host, LogLevel};
 use crate::login::{self, GetQrParams, LoginStarted, TicketStatus};
 use crate::persona::{self, Persona};
+use crate::persona_certificate::{self, PersonaCertificate};
 
 /// Something the host asks the sandbox to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +42,12 @@ pub enum Call {
     PendingTickets,
     /// The personas the virtual phone offers.
     ListPersonas,
+    /// Host only (never built from a request): the portal's sandbox CA installs the signing keys and
+    /// certificate chains of the sandbox's iAM Smart+ personas, issued on first use, before a
+    /// signing request can be approved. Keyed by persona id.
+    InstallSigningCertificates {
+        certificates: BTreeMap<String, PersonaCertificate>,
+    },
 }
 
 impl Call {
@@ -54,6 +63,7 @@ impl Call {
             Call::ExpireTicket { .. } => "expire_ticket",
             Call::PendingTickets => "pending_tickets",
             Call::ListPersonas => "list_personas",
+            Call::InstallSigningCertificates { .. } => "install_signing_certificates",
         }
     }
 }
@@ -71,6 +81,10 @@ pub enum Outcome {
     /// Tickets waiting for an answer, newest first.
     Tickets(Vec<TicketStatus>),
     Personas(Vec<Persona>),
+    /// The signing certificates are installed; `written` counts those that were new or changed.
+    SigningCertificatesInstalled {
+        written: usize,
+    },
     /// A non-API call failed; `code` is the D-code to show or to put in `error_code`.
     Error {
         code: DCode,
@@ -132,6 +146,10 @@ pub fn handle(host: &mut dyn Host, config: &SandboxConfig, call: Call) -> Outcom
         }
         Call::PendingTickets => login::pending_tickets(host, config).map(Outcome::Tickets),
         Call::ListPersonas => Ok(Outcome::Personas(persona::personas(config))),
+        Call::InstallSigningCertificates { certificates } => {
+            persona_certificate::install_all(host, &certificates)
+                .map(|written| Outcome::SigningCertificatesInstalled { written })
+        }
     }
     .unwrap_or_else(Outcome::from);
     let code = outcome_code(&outcome);

@@ -77,6 +77,17 @@ pub enum StandingAnswer {
     NeverAnswer,
 }
 
+/// The state of an iAM Smart+ persona's signing certificate, which the sandbox CA issues accordingly:
+/// a valid certificate, one on the CRL, or one past its `notAfter`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateLifecycle {
+    #[default]
+    Valid,
+    Revoked,
+    Expired,
+}
+
 /// A synthetic iAM Smart user of this sandbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Persona {
@@ -95,6 +106,9 @@ pub struct Persona {
     /// Whether the persona is a minor (11–17) whose requests need a guardian's approval.
     #[serde(default)]
     pub needs_guardian: bool,
+    /// The state of the persona's signing certificate (iAM Smart+ users only).
+    #[serde(default)]
+    pub certificate: CertificateLifecycle,
 }
 
 /// 2021-01-01T00:00:00Z; profile dates fall in the three years after it.
@@ -179,6 +193,7 @@ fn persona_at(config: &SandboxConfig, scenario: &Scenario) -> Persona {
         last_modified_ms: PROFILE_DATES_START_MS + i64::try_from(date_offset).unwrap_or_default(),
         scenario: scenario.tests.to_owned(),
         needs_guardian: scenario.needs_guardian(),
+        certificate: scenario.certificate,
     }
 }
 
@@ -193,6 +208,8 @@ fn custom_persona_at(custom: &CustomPersona) -> Persona {
         last_modified_ms: custom.last_modified_date,
         scenario: custom.scenario.clone(),
         needs_guardian: custom.needs_guardian(),
+        // A developer's own iAM Smart+ persona gets a valid certificate.
+        certificate: CertificateLifecycle::Valid,
     }
 }
 

@@ -54,6 +54,9 @@ fn fits(call: &Call, outcome: &Outcome) -> bool {
         ) => true,
         (Call::PendingTickets, Outcome::Tickets(_)) => true,
         (Call::ListPersonas, Outcome::Personas(_)) => true,
+        (Call::InstallSigningCertificates { .. }, Outcome::SigningCertificatesInstalled { .. }) => {
+            true
+        }
         _ => false,
     }
 }
@@ -114,6 +117,7 @@ fn outcome_kind(outcome: &Outcome) -> &'static str {
         Outcome::Ticket(_) => "ticket",
         Outcome::Tickets(_) => "tickets",
         Outcome::Personas(_) => "personas",
+        Outcome::SigningCertificatesInstalled { .. } => "signing_certificates_installed",
         Outcome::Error { .. } => "error",
     }
 }

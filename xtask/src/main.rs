@@ -260,6 +260,7 @@ fn test(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
     let selection = TestSelection::from_args(args)?;
     prereqs::ensure_rust_targets()?;
     let chromium = prereqs::ensure_chromium()?;
+    prereqs::ensure_pdfsig()?;
     if selection.is_full() {
         lint(workspace)?;
     }

@@ -1,5 +1,6 @@
 //! Installing what a fresh machine lacks: the Rust wasm targets (through rustup), Debian's Chromium and
-//! ChromeDriver for the browser tests (through apt-get when running as root), and npm's binaryen for `wasm-opt`.
+//! ChromeDriver for the browser tests and poppler's `pdfsig` for the signed-PDF tests (through apt-get when
+//! running as root), and npm's binaryen for `wasm-opt`.
 //!
 //! Each check is cheap when the thing is already there, so every command can call these freely. This module
 //! must never download anything except through the machine's own package clients.
@@ -64,6 +65,29 @@ pub fn ensure_chromium() -> anyhow::Result<Chromium> {
     .run()?;
     find_chromium()
         .context("apt-get finished but chromium or chromedriver is still not on the PATH")
+}
+
+/// Finds poppler's `pdfsig` (Debian `poppler-utils`), which the signing tests use to check signed PDFs as
+/// a PDF reader does, installing it with apt-get when missing and running as root.
+pub fn ensure_pdfsig() -> anyhow::Result<PathBuf> {
+    if let Some(found) = find_on_path("pdfsig") {
+        return Ok(found);
+    }
+    if !is_root() {
+        bail!(
+            "the signing tests need poppler's pdfsig; install it with \
+             `sudo apt-get install poppler-utils` (or run `cargo xtask test` as root)"
+        );
+    }
+    cmd::step("Installing poppler-utils for pdfsig (apt-get)");
+    cmd::program(OsStr::new("apt-get"), &["update", "-qq"]).run()?;
+    cmd::program(
+        OsStr::new("apt-get"),
+        &["install", "-y", "-qq", "poppler-utils"],
+    )
+    .env("DEBIAN_FRONTEND", OsStr::new("noninteractive"))
+    .run()?;
+    find_on_path("pdfsig").context("apt-get finished but pdfsig is still not on the PATH")
 }
 
 fn find_chromium() -> Option<Chromium> {

@@ -15,7 +15,7 @@ use crate::identity::names::NameStyle;
 use crate::identity::profile::EmeField;
 use crate::login::Lang;
 
-use super::{PersonaStatus, StandingAnswer, UserType};
+use super::{CertificateLifecycle, PersonaStatus, StandingAnswer, UserType};
 
 /// One scenario persona.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +31,8 @@ pub struct Scenario {
     /// The slot of one of the original six personas, whose names keep their original derivation.
     pub legacy_slot: Option<usize>,
     pub recipe: Recipe,
+    /// The state of the persona's signing certificate (meaningful for iAM Smart+ users only).
+    pub certificate: CertificateLifecycle,
 }
 
 impl Scenario {
@@ -56,6 +58,27 @@ const fn user(
         answers: StandingAnswer::Manual,
         legacy_slot: None,
         recipe,
+        certificate: CertificateLifecycle::Valid,
+    }
+}
+
+/// An iAM Smart+ user whose signing certificate is in `certificate`'s state.
+const fn signer(
+    id: &'static str,
+    tests: &'static str,
+    notable: &'static str,
+    certificate: CertificateLifecycle,
+) -> Scenario {
+    Scenario {
+        id,
+        tests,
+        notable,
+        user_type: UserType::Sign,
+        status: PersonaStatus::Active,
+        answers: StandingAnswer::Manual,
+        legacy_slot: None,
+        recipe: Recipe::ADULT,
+        certificate,
     }
 }
 
@@ -91,6 +114,7 @@ const fn original(
         answers,
         legacy_slot: Some(slot),
         recipe: Recipe::ADULT,
+        certificate: CertificateLifecycle::Valid,
     }
 }
 
@@ -102,7 +126,7 @@ const MINOR_OMITS: &[EmeField] = &[
 const ELDERLY_OMITS: &[EmeField] = &[EmeField::OfficeTelNumber, EmeField::EmailAddress];
 
 /// Every scenario persona, in a stable order.
-pub const CATALOGUE: [Scenario; 46] = [
+pub const CATALOGUE: [Scenario; 48] = [
     // The original cast.
     original(
         0,
@@ -168,6 +192,7 @@ pub const CATALOGUE: [Scenario; 46] = [
         answers: StandingAnswer::Manual,
         legacy_slot: None,
         recipe: Recipe::ADULT,
+        certificate: CertificateLifecycle::Valid,
     },
     // Ages.
     user(
@@ -511,6 +536,19 @@ pub const CATALOGUE: [Scenario; 46] = [
             education: Some(EducationLevel::Postgraduate),
             ..Recipe::ADULT
         },
+    ),
+    // Signing certificates (appended, so the serials of the personas above stay as they were).
+    signer(
+        "revoked-certificate-user",
+        "An iAM Smart+ user whose signing certificate is revoked (on the CRL): signing fails (D70002).",
+        "userType sign; certificate revoked (on the CRL)",
+        CertificateLifecycle::Revoked,
+    ),
+    signer(
+        "expired-certificate-user",
+        "An iAM Smart+ user whose signing certificate has expired: signing fails (D70002).",
+        "userType sign; certificate expired",
+        CertificateLifecycle::Expired,
     ),
 ];
 

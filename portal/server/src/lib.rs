@@ -7,6 +7,7 @@
 mod accounts;
 mod api;
 mod broker;
+pub mod ca;
 mod console_backend;
 pub mod db;
 pub mod demo;
@@ -72,6 +73,8 @@ pub struct RunningPortal {
     pub runtime: Runtime,
     /// The demo sandbox, when the configuration asked for one.
     pub demo: Option<demo::DemoSandbox>,
+    /// The deployment's sandbox CA.
+    pub signing_authority: ca::SigningAuthority,
     router: Router,
     listener: TcpListener,
 }
@@ -164,12 +167,25 @@ pub async fn start(config: &PortalConfig) -> Result<RunningPortal, StartError> {
         Some(demo) => Some(demo_bank_router(demo, local_addr).map_err(StartError::Demo)?),
         None => None,
     };
-    let router = app(config, database.clone(), runtime.clone(), demo_bank);
+    let signing_authority = ca::SigningAuthority::new(
+        database.pool().clone(),
+        runtime.clone(),
+        deployment.deployment_id.clone(),
+        base_url.clone(),
+    );
+    let router = app(
+        config,
+        database.clone(),
+        runtime.clone(),
+        signing_authority.clone(),
+        demo_bank,
+    );
     Ok(RunningPortal {
         local_addr,
         database,
         runtime,
         demo,
+        signing_authority,
         router,
         listener,
     })
@@ -207,6 +223,7 @@ pub fn app(
     config: &PortalConfig,
     database: Database,
     runtime: Runtime,
+    signing_authority: ca::SigningAuthority,
     demo_bank: Option<Router>,
 ) -> Router {
     let leptos_options = LeptosOptions::builder()
@@ -371,7 +388,8 @@ pub fn app(
         .with_state(leptos_options)
         .merge(login_pages)
         .merge(live_stream)
-        .merge(persona_pages);
+        .merge(persona_pages)
+        .merge(signing_authority.router());
     if let Some(demo_bank) = demo_bank {
         router = router.nest(DEMO_BANK_PATH, demo_bank).route(
             "/demo-bank/",

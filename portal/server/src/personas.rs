@@ -209,6 +209,7 @@ fn rows(config: &SandboxConfig) -> Vec<PersonaRow> {
                 last_modified_ms: own.last_modified_date,
                 scenario: own.scenario.clone(),
                 needs_guardian: own.needs_guardian(),
+                certificate: persona::CertificateLifecycle::Valid,
             };
             rows.push(row(summary, origin(config, &own.id)));
         }

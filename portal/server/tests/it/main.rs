@@ -2,6 +2,7 @@
 //! database (a temporary SQLite file, or a fresh PostgreSQL database) and talks to it over real HTTP.
 
 mod api;
+mod certificates;
 mod console;
 mod database;
 mod inspector;

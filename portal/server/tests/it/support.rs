@@ -25,6 +25,8 @@ pub struct TestPortal {
     pub site_root: PathBuf,
     /// The seeded demo, for portals started with one.
     pub demo: Option<portal_server::demo::DemoSandbox>,
+    /// The deployment's sandbox CA.
+    pub signing_authority: portal_server::ca::SigningAuthority,
     _site: TempDir,
     /// `None` for a second portal sharing another portal's database.
     _database: Option<TestDatabase>,
@@ -113,6 +115,7 @@ async fn start_portal(
     let base_url = format!("http://{}", portal.local_addr);
     let runtime = portal.runtime.clone();
     let demo = portal.demo.clone();
+    let signing_authority = portal.signing_authority.clone();
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(portal.serve_until(async move {
         let _ = stopped.await;
@@ -122,6 +125,7 @@ async fn start_portal(
         base_url,
         runtime,
         demo,
+        signing_authority,
         site_root: site.path().to_path_buf(),
         _site: site,
         _database: database,
