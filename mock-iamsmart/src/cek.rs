@@ -93,6 +93,18 @@ pub(crate) fn current_cek(host: &mut dyn Host) -> Result<[u8; CEK_LENGTH], Proto
         .ok_or_else(|| ProtocolError::new(DCode::UnknownException))
 }
 
+/// The current CEK without any side effect (an expired one is not deleted), for the request inspector, which
+/// must never change a sandbox's state.
+pub(crate) fn peek_current_cek(host: &mut dyn Host) -> Option<[u8; CEK_LENGTH]> {
+    let record: CekRecord = store::get(host, store::CURRENT_CEK_KEY).ok()??;
+    if host.sandbox_now_ms() >= record.expires_at_ms {
+        return None;
+    }
+    crypto::base64_decode(&record.key)
+        .ok()
+        .and_then(|bytes| <[u8; CEK_LENGTH]>::try_from(bytes.as_slice()).ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -288,6 +288,7 @@ fn json_response(envelope: &ResponseEnvelope) -> ApiResponse {
         status: 200,
         headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
         body,
+        inspection: None,
     }
 }
 

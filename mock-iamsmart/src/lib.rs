@@ -24,6 +24,7 @@ pub mod envelope;
 pub mod host;
 pub mod identification_code;
 pub mod identity;
+pub mod inspect;
 pub mod login;
 pub mod memory_host;
 #[cfg(feature = "openapi")]

@@ -14,11 +14,14 @@ pub mod demo;
 mod faults;
 mod guides;
 mod inspector;
+mod live;
+mod maker_checker;
 mod orgs;
 mod page;
 mod personas;
 mod phone;
 mod reference;
+mod rp_key;
 mod security;
 mod tenant;
 mod words;
@@ -267,6 +270,21 @@ pub fn app(
             .as_deref()
             .is_some_and(|url| url.starts_with("https://")),
     });
+    let inspector = inspector::Inspector {
+        pool: database.pool().clone(),
+        live: live::LiveFeed::start(database.engine(), &config.database_url),
+    };
+    let live_stream = Router::new()
+        .route("/console/sandboxes/{sandbox_id}/live", get(live::stream))
+        .with_state(live::LiveState {
+            feed: inspector.live.clone(),
+            accounts: accounts::Accounts::new(database.pool().clone()),
+            orgs: orgs::Orgs::new(
+                database.pool().clone(),
+                runtime.clone(),
+                config.public_base_url.clone(),
+            ),
+        });
     let persona_pages = Router::new()
         .route("/console/sandboxes/{id}/personas", get(personas::list))
         .route("/console/sandboxes/{id}/personas/edit", get(personas::edit))
@@ -304,7 +322,6 @@ pub fn app(
                 .as_deref()
                 .is_some_and(|url| url.starts_with("https://")),
         });
-    let inspector_pool = database.pool().clone();
     let health_database = database;
     let login_pages = Router::new()
         .route("/api/v1/auth/getQR", any(broker::get_qr))
@@ -358,7 +375,7 @@ pub fn app(
                 move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
                     api::handle(
                         runtime.clone(),
-                        Some(inspector_pool.clone()),
+                        Some(inspector.clone()),
                         method,
                         uri,
                         headers,
@@ -381,6 +398,7 @@ pub fn app(
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
         .merge(login_pages)
+        .merge(live_stream)
         .merge(persona_pages)
         .merge(signing_authority.router())
         .merge(guides::router())
