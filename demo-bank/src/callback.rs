@@ -23,6 +23,7 @@ pub(crate) async fn finish(
     let fail = |problem: Problem| problem.page(&bank, lang);
     let params = CallbackParams::from_query(query.as_deref().unwrap_or_default());
 
+    // ANCHOR: callback
     // Taking the state makes it single use: a replayed or reloaded callback finds none.
     let expected = session::take_state(&session)
         .await
@@ -57,4 +58,5 @@ pub(crate) async fn finish(
         "a customer signed in with iAM Smart"
     );
     Ok(Redirect::to(&bank.path("/account")).into_response())
+    // ANCHOR_END: callback
 }

@@ -25,6 +25,7 @@ pub(crate) async fn start(
     session: Session,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, Failure> {
+    // ANCHOR: login_redirect
     let lang = chosen_lang(form.lang.as_deref());
     let state = random_state();
     session::remember_login(&session, &state, lang)
@@ -37,4 +38,5 @@ pub(crate) async fn start(
         "sending a customer to log in with iAM Smart"
     );
     Ok(Redirect::to(&bank.client.login_url(&request)).into_response())
+    // ANCHOR_END: login_redirect
 }

@@ -152,6 +152,7 @@ impl Client {
         plaintext: &Value,
     ) -> Result<T, Error> {
         let cek = self.current_cek().await?;
+        // ANCHOR: cek_refresh
         match self.post_encrypted_with(&cek, path, plaintext).await {
             Err(error) if error.is_protocol_code(CEK_EXPIRED_CODE) => {
                 tracing::info!(
@@ -163,6 +164,7 @@ impl Client {
             }
             result => result,
         }
+        // ANCHOR_END: cek_refresh
     }
 
     async fn post_encrypted_with<T: DeserializeOwned>(
@@ -235,6 +237,7 @@ impl Client {
     /// status without a protocol envelope becomes [`Error::HttpStatus`]; envelopes, D-code errors
     /// included, are returned for the caller to read.
     pub(crate) async fn post_signed(&self, path: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+        // ANCHOR: post_signed
         let config = &self.inner.config;
         let headers = SignedHeaders::sign(
             &config.client_id,
@@ -248,6 +251,7 @@ impl Client {
             request = request.header(name, value);
         }
         let response = request.body(body).send().await?;
+        // ANCHOR_END: post_signed
         let status = response.status();
         let answer = response.bytes().await?.to_vec();
         match protocol::parse_envelope(&answer) {

@@ -17,6 +17,7 @@ use crate::config::SandboxConfig;
 use crate::envelope::{self, ResponseEnvelope};
 use crate::form_filling;
 use crate::host::{Host, LogLevel};
+use crate::inspect;
 use crate::token;
 use crate::{signing, signing_api};
 
@@ -84,6 +85,10 @@ pub struct ApiResponse {
     /// auto-responder or the automation API answered a data request).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub callbacks: Vec<Callback>,
+    /// What the request inspector may show of this exchange (decrypted, masked, bounded); never sent to the
+    /// client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inspection: Option<crate::inspect::Inspection>,
 }
 
 /// What a route handler answers: the success `content`, and any callbacks to deliver.
@@ -213,8 +218,13 @@ pub(crate) fn serve(
         return envelope::failure(host, &error);
     };
     let body = &request.body;
-    let result =
-        envelope::verify_request(host, config, request, route).and_then(|()| match route {
+    // The inspector's view of the request is taken once the envelope is verified, before a handler can change
+    // the current key (getKey replaces it, revokeKey removes it).
+    let mut inspected_request = None;
+    let result = envelope::verify_request(host, config, request, route).and_then(|()| {
+        let inspection_key = inspect::current_cek_for_inspection(host, body);
+        inspected_request = inspect::request_json(body, inspection_key.as_ref());
+        match route {
             Route::GetKey => cek::get_key(host, config).map(Answer::content),
             Route::RevokeKey => cek::revoke_key(host).map(|()| Answer::default()),
             Route::GetToken => token::get_token(host, config, body).map(Answer::content),
@@ -247,8 +257,13 @@ pub(crate) fn serve(
                 signing_api::anonymous_result(host, config, body, true).map(Answer::content)
             }
             Route::SigningAckResult => signing_api::ack_result(host, body).map(Answer::content),
-        });
-    match result {
+        }
+    });
+    let inspected_response = match &result {
+        Ok(answer) => inspect::response_json(host, answer.content.as_ref()),
+        Err(_) => None,
+    };
+    let mut response = match result {
         Ok(answer) => {
             host.log(
                 LogLevel::Info,
@@ -262,12 +277,20 @@ pub(crate) fn serve(
             host.log(LogLevel::Info, &format!("{} {}", route.name(), error.code));
             envelope::failure(host, &error)
         }
-    }
+    };
+    // A request that failed verification is still shown, masked, with its content left encrypted.
+    let request_shown = inspected_request.or_else(|| inspect::request_json(&request.body, None));
+    response.inspection = Some(inspect::Inspection {
+        request: request_shown,
+        response: inspected_response,
+    });
+    response
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client;
     use crate::testkit::Rp;
 
     #[test]
@@ -321,6 +344,55 @@ mod tests {
         request.path = format!("/{}", "x".repeat(10_000));
         let envelope = rp.send(&request).envelope().expect("envelope");
         assert!(envelope.message.len() < 300);
+    }
+
+    #[test]
+    fn the_inspection_shows_decrypted_content_with_codes_and_tokens_masked() {
+        let mut rp = Rp::strict();
+        rp.get_key();
+        let code = rp.login(crate::persona::IAMSMART_USER, "eidapi_auth");
+        let request = rp.signed_encrypted_request(
+            GET_TOKEN_PATH,
+            &serde_json::json!({"code": code, "grantType": "authorization_code"}),
+        );
+        let response = rp.send(&request);
+        let inspection = response.inspection.clone().expect("an inspection");
+        let shown_request: serde_json::Value =
+            serde_json::from_str(inspection.request.as_deref().expect("request")).expect("json");
+        assert_eq!(shown_request["content"]["grantType"], "authorization_code");
+        assert!(!shown_request.to_string().contains(&code));
+        let shown_response = inspection.response.expect("response");
+        assert!(shown_response.contains("accessToken"), "{shown_response}");
+        let envelope = response.envelope().expect("envelope");
+        let plain = client::decrypt_content(
+            &rp.get_key_for_tests(),
+            envelope
+                .content
+                .as_ref()
+                .and_then(serde_json::Value::as_str)
+                .expect("content"),
+        )
+        .expect("decrypts");
+        let token: serde_json::Value = serde_json::from_slice(&plain).expect("json");
+        let access_token = token["accessToken"].as_str().expect("token");
+        assert!(!shown_response.contains(access_token), "{shown_response}");
+        assert!(!shown_response.contains(token["openID"].as_str().expect("openID")));
+    }
+
+    #[test]
+    fn a_request_that_fails_verification_is_inspected_without_decrypting_it() {
+        let mut rp = Rp::strict();
+        let mut request = rp.signed_request(GET_TOKEN_PATH, br#"{"content":"c2VhbGVk"}"#);
+        request
+            .headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("signature"));
+        let inspection = rp.send(&request).inspection.expect("an inspection");
+        assert!(
+            inspection
+                .request
+                .is_some_and(|shown| shown.contains("no current key"))
+        );
+        assert_eq!(inspection.response, None);
     }
 
     #[test]

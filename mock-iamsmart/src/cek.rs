@@ -17,6 +17,7 @@ use crate::store;
 /// The plain-JSON `content` of a getKey response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GetKeyContent {
     /// Base64 of the CEK encrypted with the RP's public key (RSA PKCS#1 v1.5, 256 bytes).
     pub secret_key: String,
@@ -90,6 +91,18 @@ pub(crate) fn current_cek(host: &mut dyn Host) -> Result<[u8; CEK_LENGTH], Proto
         .ok()
         .and_then(|bytes| <[u8; CEK_LENGTH]>::try_from(bytes.as_slice()).ok())
         .ok_or_else(|| ProtocolError::new(DCode::UnknownException))
+}
+
+/// The current CEK without any side effect (an expired one is not deleted), for the request inspector, which
+/// must never change a sandbox's state.
+pub(crate) fn peek_current_cek(host: &mut dyn Host) -> Option<[u8; CEK_LENGTH]> {
+    let record: CekRecord = store::get(host, store::CURRENT_CEK_KEY).ok()??;
+    if host.sandbox_now_ms() >= record.expires_at_ms {
+        return None;
+    }
+    crypto::base64_decode(&record.key)
+        .ok()
+        .and_then(|bytes| <[u8; CEK_LENGTH]>::try_from(bytes.as_slice()).ok())
 }
 
 #[cfg(test)]

@@ -34,12 +34,35 @@ pub enum ClientError {
 
 /// The five signed envelope parameters, ready to send as headers.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Header))]
 pub struct SignedHeaders {
+    /// The RP's client ID.
+    #[cfg_attr(
+        feature = "openapi",
+        param(rename = "clientID", example = "3f0c5f0e8d8b4a7c9c1e2d3b4a5f6e7d")
+    )]
     pub client_id: String,
+    /// `HmacSHA256`, the only method (anything else is `D20005`).
+    #[cfg_attr(
+        feature = "openapi",
+        param(rename = "signatureMethod", example = "HmacSHA256")
+    )]
     pub signature_method: String,
+    /// Epoch milliseconds, within 5 minutes of real time and never earlier than the previous request's.
+    #[cfg_attr(feature = "openapi", param(example = "1764579600000"))]
     pub timestamp: String,
+    /// 1–36 printable ASCII characters, never reused by the same client (`D20004`).
+    #[cfg_attr(
+        feature = "openapi",
+        param(example = "6f1d2c3b4a5968778695a4b3c2d1e0f1")
+    )]
     pub nonce: String,
-    /// URL-encoded Base64, as real clients send it.
+    /// URL-encoded Base64, as real clients send it:
+    /// `URLEncode(Base64(HMAC-SHA256(clientSecret, clientID + signatureMethod + timestamp + nonce + body)))`.
+    #[cfg_attr(
+        feature = "openapi",
+        param(example = "k1n6Qx0%2B2m7aQyTn0vZC8l9bW3Ud4rFh1sXo5pYcJeA%3D")
+    )]
     pub signature: String,
 }
 

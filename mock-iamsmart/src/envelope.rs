@@ -63,6 +63,7 @@ const ENVELOPE_PARAMETERS: [&str; 5] = [
 /// The response envelope: `{"txID","code","message","content"}`, with `content` left out on errors
 /// (PROTOCOL §11.6).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseEnvelope {
     #[serde(rename = "txID")]
     pub tx_id: String,
@@ -288,6 +289,7 @@ fn json_response(envelope: &ResponseEnvelope) -> ApiResponse {
         headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
         body,
         callbacks: Vec::new(),
+        inspection: None,
     }
 }
 

@@ -27,8 +27,11 @@ pub mod form_filling;
 pub mod host;
 pub mod identification_code;
 pub mod identity;
+pub mod inspect;
 pub mod login;
 pub mod memory_host;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod persona;
 pub mod persona_certificate;
 pub mod request;

@@ -40,6 +40,7 @@ pub const NO_ANSWER: &str = "no-answer";
 
 /// `userType` on the wire (PROTOCOL §2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum UserType {
     /// iAM Smart.
     #[serde(rename = "default")]

@@ -167,6 +167,11 @@ impl Rp {
             .expect("redirect carries the code")
     }
 
+    /// The CEK of the last getKey.
+    pub fn get_key_for_tests(&self) -> [u8; 32] {
+        self.current_cek()
+    }
+
     fn current_cek(&self) -> [u8; 32] {
         self.cek.expect("call get_key first")
     }

@@ -25,6 +25,7 @@ pub const TOKEN_TYPE: &str = "Bearer";
 
 /// The decrypted `content` of a getToken response; all eight fields are always present (§11.7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenContent {
     #[serde(rename = "accessToken")]
     pub access_token: String,

@@ -72,6 +72,9 @@ fn check_api_response(response: &ApiResponse) -> Result<(), SandboxError> {
             response.status
         )));
     }
+    if let Some(inspection) = &response.inspection {
+        check_inspection(inspection)?;
+    }
     for (name, value) in &response.headers {
         let name_ok = !name.is_empty() && name.bytes().all(is_header_name_byte);
         // Visible ASCII, spaces and tabs only: no CR or LF to split the response, no other controls.
@@ -122,6 +125,25 @@ fn check_callbacks(callbacks: &[Callback]) -> Result<(), SandboxError> {
         }) {
             return Err(SandboxError::contract(
                 "a callback header has an invalid name or value",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The inspector's view of an exchange must be what the guest promises: each part at most
+/// [`mock_iamsmart::inspect::MAX_INSPECTED_BYTES`] of JSON. (Whether it is masked cannot be checked from
+/// outside; the console shows it as text, so it can never become markup.)
+fn check_inspection(inspection: &mock_iamsmart::inspect::Inspection) -> Result<(), SandboxError> {
+    for part in [&inspection.request, &inspection.response]
+        .into_iter()
+        .flatten()
+    {
+        if part.len() > mock_iamsmart::inspect::MAX_INSPECTED_BYTES
+            || serde_json::from_str::<serde::de::IgnoredAny>(part).is_err()
+        {
+            return Err(SandboxError::contract(
+                "an API response's inspection is too large or not JSON",
             ));
         }
     }
@@ -254,6 +276,25 @@ mod tests {
                 MAX_CALLBACKS + 1,
             ),
         ));
+    }
+
+    #[test]
+    fn an_inspection_must_be_bounded_json() {
+        let response = |request: &str| {
+            serde_json::json!({
+                "outcome": "api",
+                "data": {"status": 200, "headers": [], "body": "", "inspection": {"request": request}}
+            })
+            .to_string()
+        };
+        let call = Call::Api(ApiRequest::default());
+        assert!(accept_outcome(&call, &response(r#"{"content":"x"}"#)).is_ok());
+        contract_reason(accept_outcome(&call, &response("not json")));
+        let huge = format!(
+            "\"{}\"",
+            "x".repeat(mock_iamsmart::inspect::MAX_INSPECTED_BYTES)
+        );
+        contract_reason(accept_outcome(&call, &response(&huge)));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod bundle;
 mod cmd;
+mod diagrams;
 mod guest;
 mod prereqs;
 mod tidy;
@@ -31,7 +32,9 @@ commands:
         build the hydrate bundle and the server without running it
   bench measure the sandbox side by side with the natively linked core (instantiation p50/p99,
         getKey throughput and their ratio) and the portal's start-up time
-  tidy  check the repository's own rules (module docs, architecture code map)
+  tidy  check the repository's own rules (module docs, architecture code map, untranslated guides)
+  diagrams
+        draw the guides' sequence diagrams: content/diagrams/*.seq to *.svg
 ";
 
 /// Where `cargo xtask run` keeps the demo sandbox's credentials for scripts and guides.
@@ -72,6 +75,7 @@ fn run_command(args: Vec<String>) -> anyhow::Result<()> {
                 bail!("{} tidy problem(s)", problems.len())
             }
         }
+        "diagrams" => diagrams::write_all(&workspace.root),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
@@ -261,6 +265,8 @@ fn test(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
     prereqs::ensure_rust_targets()?;
     let chromium = prereqs::ensure_chromium()?;
     prereqs::ensure_pdfsig()?;
+    prereqs::ensure_sample_tools()?;
+    prereqs::ensure_openapi_validator()?;
     if selection.is_full() {
         lint(workspace)?;
     }

@@ -67,6 +67,71 @@ pub fn ensure_chromium() -> anyhow::Result<Chromium> {
         .context("apt-get finished but chromium or chromedriver is still not on the PATH")
 }
 
+/// The programs the guides' shell samples use (`content/samples/*.sh`, run by a portal-server test): curl,
+/// openssl and jq, installed with apt-get when missing and running as root.
+pub fn ensure_sample_tools() -> anyhow::Result<()> {
+    let missing: Vec<&str> = ["curl", "openssl", "jq"]
+        .into_iter()
+        .filter(|tool| find_on_path(tool).is_none())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if !is_root() {
+        bail!(
+            "the guides' shell samples need {}; install them with `sudo apt-get install {}` (or run \
+             `cargo xtask test` as root)",
+            missing.join(", "),
+            missing.join(" ")
+        );
+    }
+    cmd::step(&format!(
+        "Installing {} for the guides' shell samples (apt-get)",
+        missing.join(", ")
+    ));
+    cmd::program(OsStr::new("apt-get"), &["update", "-qq"]).run()?;
+    let mut args = vec!["install", "-y", "-qq"];
+    args.extend(&missing);
+    cmd::program(OsStr::new("apt-get"), &args)
+        .env("DEBIAN_FRONTEND", OsStr::new("noninteractive"))
+        .run()?;
+    Ok(())
+}
+
+/// The independent OpenAPI validator the api-specs tests run: PyPI's `openapi-spec-validator`, installed into
+/// `~/.cache/iamsmart-sandbox/python` with pip when Python cannot import it already.
+pub fn ensure_openapi_validator() -> anyhow::Result<()> {
+    let cache = std::env::var_os("HOME")
+        .map(|home| Path::new(&home).join(".cache/iamsmart-sandbox/python"))
+        .context("HOME is not set")?;
+    let importable = cmd::program(
+        OsStr::new("python3"),
+        &["-c", "import openapi_spec_validator"],
+    )
+    .env("PYTHONPATH", cache.as_os_str())
+    .output()
+    .is_ok();
+    if importable {
+        return Ok(());
+    }
+    cmd::step("Installing openapi-spec-validator for the api-specs tests (pip, into ~/.cache)");
+    let target = cache.to_string_lossy().into_owned();
+    cmd::program(
+        OsStr::new("python3"),
+        &[
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--target",
+            &target,
+            "openapi-spec-validator==0.9.0",
+        ],
+    )
+    .run()
+    .context("installing openapi-spec-validator with pip (python3 and pip are needed for the api-specs tests)")
+}
+
 /// Finds poppler's `pdfsig` (Debian `poppler-utils`), which the signing tests use to check signed PDFs as
 /// a PDF reader does, installing it with apt-get when missing and running as root.
 pub fn ensure_pdfsig() -> anyhow::Result<PathBuf> {

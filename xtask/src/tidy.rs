@@ -1,6 +1,7 @@
 //! The repository's own rules, checked by `cargo xtask tidy` and by a test so `cargo test` enforces them:
-//! every `.rs` file opens with a `//!` module doc, and every workspace member has a heading in ARCHITECTURE.md's
-//! code map. Rules only read files; they must never change them.
+//! every `.rs` file opens with a `//!` module doc, every workspace member has a heading in ARCHITECTURE.md's
+//! code map, and every guide in `content/en/` is translated into `content/zh-HK/` and `content/zh-CN/`.
+//! Rules only read files; they must never change them.
 
 use std::{
     fs,
@@ -35,6 +36,47 @@ pub fn check(root: &Path) -> anyhow::Result<Vec<String>> {
             problems.push(format!(
                 "workspace member `{member}` has no heading in ARCHITECTURE.md's code map (a line starting \
                  with `#` that names `{member}` in backticks)"
+            ));
+        }
+    }
+    problems.extend(untranslated_guides(&root.join("content"))?);
+    Ok(problems)
+}
+
+/// The languages every guide must be written in besides English, the source language.
+const TRANSLATIONS: [&str; 2] = ["zh-HK", "zh-CN"];
+
+/// One line per guide in `content/en/` that has no file of the same name in a translation's folder, and per
+/// translated page whose English original is gone. The portal shows English with a notice in the meantime.
+fn untranslated_guides(content: &Path) -> anyhow::Result<Vec<String>> {
+    let guides_in = |lang: &str| -> anyhow::Result<Vec<String>> {
+        let dir = content.join(lang);
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut names = Vec::new();
+        for entry in fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".md") {
+                names.push(name);
+            }
+        }
+        names.sort();
+        Ok(names)
+    };
+    let english = guides_in("en")?;
+    let mut problems = Vec::new();
+    for lang in TRANSLATIONS {
+        let translated = guides_in(lang)?;
+        for name in english.iter().filter(|name| !translated.contains(name)) {
+            problems.push(format!(
+                "content/en/{name} is not translated: content/{lang}/{name} is missing (the portal shows the \
+                 English page with a notice until it exists)"
+            ));
+        }
+        for name in translated.iter().filter(|name| !english.contains(name)) {
+            problems.push(format!(
+                "content/{lang}/{name} has no English original content/en/{name} (renamed or removed?)"
             ));
         }
     }
@@ -134,6 +176,34 @@ mod tests {
         let architecture = "# Architecture\n## Code map\n### `xtask`\nAutomation.\nMentions `portal/app` in prose.\n";
         assert!(code_map_mentions(architecture, "xtask"));
         assert!(!code_map_mentions(architecture, "portal/app"));
+    }
+
+    #[test]
+    fn guides_missing_a_translation_are_listed_by_file_and_language() -> anyhow::Result<()> {
+        let content =
+            std::env::temp_dir().join(format!("xtask-tidy-content-{}", std::process::id()));
+        for lang in ["en", "zh-HK", "zh-CN"] {
+            fs::create_dir_all(content.join(lang))?;
+        }
+        for file in [
+            "en/01-start.md",
+            "en/02-login.md",
+            "zh-HK/01-start.md",
+            "zh-HK/02-login.md",
+        ] {
+            fs::write(content.join(file), "# x\n")?;
+        }
+        fs::write(content.join("zh-CN/01-start.md"), "# x\n")?;
+        fs::write(content.join("zh-CN/09-gone.md"), "# x\n")?;
+        let problems = untranslated_guides(&content)?;
+        fs::remove_dir_all(&content)?;
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0]
+                .starts_with("content/en/02-login.md is not translated: content/zh-CN/02-login.md")
+        );
+        assert!(problems[1].starts_with("content/zh-CN/09-gone.md has no English original"));
+        Ok(())
     }
 
     #[test]

@@ -169,6 +169,30 @@ async fn a_developer_signs_up_and_gets_a_working_sandbox_in_one_click() -> anyho
     let errors = browser.console_errors().await?;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
 
+    // The request's detail view shows the response content the sandbox encrypted, with the wrapped CEK masked.
+    client
+        .find(Locator::Css(
+            "#request-log tr[data-code='D00000'] a.request-details",
+        ))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait_until(
+            "the request's detail view",
+            "return !!document.querySelector('#response-json pre');",
+        )
+        .await?;
+    let response = text_of(&browser, "#response-json pre").await?;
+    assert!(response.contains("\"secretKey\": \"«masked"), "{response}");
+    assert!(
+        !response.contains(&content.secret_key),
+        "the wrapped CEK is masked"
+    );
+    assert_eq!(text_of(&browser, "#request-code").await?, "D00000");
+    let errors = browser.console_errors().await?;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+
     // Someone in another organisation cannot open that sandbox's page.
     client.delete_all_cookies().await?;
     sign_up(

@@ -109,25 +109,23 @@ async fn navigation_links_work_in_the_browser_without_reloading() -> anyhow::Res
         .execute("window.__sameDocument = 'yes'; return true;", vec![])
         .await?;
     client
-        .find(Locator::Css(".site-nav a[href='/guides']"))
+        .find(Locator::Css(".site-nav a[href='/sign-in']"))
         .await?
         .click()
         .await?;
     browser
         .wait_until(
-            "the guides placeholder",
-            "return document.querySelector('[data-coming-soon]') !== null;",
+            "the sign-in page",
+            "return document.querySelector('#sign-in-form') !== null;",
         )
         .await?;
-    assert_eq!(client.current_url().await?.as_str(), portal.url("/guides"));
+    assert_eq!(client.current_url().await?.as_str(), portal.url("/sign-in"));
     assert_eq!(
         client
             .execute("return window.__sameDocument;", vec![])
             .await?,
         "yes"
     );
-    let page = client.find(Locator::Css("main")).await?.text().await?;
-    assert!(page.contains("This page is coming soon"));
 
     let errors = browser.console_errors().await?;
     assert!(errors.is_empty(), "console errors: {errors:#?}");

@@ -2,5 +2,6 @@
 //! them, and the tests click through as a visitor would.
 
 mod console;
+mod guides;
 mod landing;
 mod login_journey;

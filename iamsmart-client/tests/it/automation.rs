@@ -9,6 +9,7 @@ use crate::sandbox_and_client;
 #[tokio::test]
 async fn a_headless_login_is_approved_and_its_code_exchanged() -> anyhow::Result<()> {
     let (_sandbox, client) = sandbox_and_client().await?;
+    // ANCHOR: headless_login
     let state = random_state();
     let started = client
         .start_login(&LoginRequest::new(REDIRECT_URI, state.clone()))
@@ -25,6 +26,7 @@ async fn a_headless_login_is_approved_and_its_code_exchanged() -> anyhow::Result
     let code = callback.code.expect("an approved login carries a code");
     let token = client.get_token(&code).await?;
     assert_eq!(token.user_type, UserType::IamSmart);
+    // ANCHOR_END: headless_login
     Ok(())
 }
 

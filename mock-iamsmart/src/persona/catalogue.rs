@@ -579,6 +579,8 @@ pub fn markdown() -> String {
          and streets are real. E-mail addresses use reserved example domains only.\n\n",
         CATALOGUE.len()
     ));
+    // The anchors let the portal's personas guide quote the table and the code tables from this file.
+    out.push_str("<!-- ANCHOR: catalogue -->\n");
     out.push_str("| id | what it tests | user type | notable data |\n");
     out.push_str("|---|---|---|---|\n");
     for scenario in &CATALOGUE {
@@ -598,10 +600,11 @@ pub fn markdown() -> String {
             scenario.id, scenario.tests, user_type, notable
         ));
     }
+    out.push_str("<!-- ANCHOR_END: catalogue -->\n");
     out.push_str(
         "\n## Code tables\n\nPROTOCOL.md fixes `gender` and says `maritalStatus` and `educationLevel` \
          are one letter. The letters and the other values below are the sandbox's choice, marked [I] \
-         (inferred) until confirmed against the real service.\n",
+         (inferred) until confirmed against the real service.\n\n<!-- ANCHOR: code_tables -->\n",
     );
     let languages = [Lang::EnUs, Lang::ZhHk, Lang::ZhCn];
     let mut table = |title: &str, rows: Vec<(&'static str, [&'static str; 3])>| {
@@ -667,6 +670,7 @@ pub fn markdown() -> String {
          `PostOffice` and `PostOfficeRegion` (a region code).\n\
          - A CCIC holder's `idNo` is `CC` and seven digits with an empty `CheckDigit`.\n",
     );
+    out.push_str("<!-- ANCHOR_END: code_tables -->\n");
     out
 }
 

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
+use crate::console_inspector::RequestLog;
 use crate::lang::UiLang;
 
 /// The cookie that carries the session token (HttpOnly, SameSite=Lax).
@@ -34,7 +35,54 @@ pub struct OrgView {
     /// `creator`, `approver`.
     pub roles: Vec<String>,
     pub sandboxes: Vec<SandboxView>,
+    pub members: Vec<MemberView>,
 }
+
+/// A member of an organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub display_name: String,
+    pub email: String,
+    /// `creator`, `approver`.
+    pub roles: Vec<String>,
+}
+
+/// A proposed change of a pre-production sandbox, and its decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalView {
+    pub proposal_id: String,
+    /// `redirect_uris`, `granted_scopes`, `rp_key` or `leave_pre_production`.
+    pub kind: String,
+    pub proposed_by: String,
+    pub proposed_by_you: bool,
+    pub proposed_at_ms: i64,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    /// Empty while pending.
+    pub decided_by: String,
+    pub decided_at_ms: i64,
+    /// `+ added` and `- removed` lines.
+    pub diff: Vec<String>,
+}
+
+/// One request in the inspector's detail view: the row, and the masked, decrypted bodies as pretty JSON.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestDetailView {
+    pub request: RequestView,
+    /// Empty when nothing was recorded.
+    pub request_json: String,
+    pub response_json: String,
+}
+
+/// The scopes a sandbox may be granted.
+pub const GRANTABLE_SCOPES: [&str; 6] = [
+    "eidapi_auth",
+    "eidapi_profiles",
+    "eidapi_formFilling",
+    "eidapi_sign",
+    "eidapi_fr",
+    "eidapi_bulksign",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SandboxView {
@@ -72,6 +120,12 @@ pub struct SandboxSettingsView {
     pub auto_responder: String,
     pub time_offset_minutes: i64,
     pub faults: Vec<FaultView>,
+    pub pre_production: bool,
+    /// Whether the viewer holds the Approver role in the sandbox's organisation.
+    pub can_approve: bool,
+    pub rp_key_fingerprint: String,
+    /// Newest first.
+    pub proposals: Vec<ProposalView>,
 }
 
 /// An injected fault that still has requests to affect.
@@ -98,6 +152,8 @@ pub const FAULT_CODES: [&str; 7] = [
 /// One request in the inspector.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestView {
+    /// Empty for requests recorded before requests had IDs (they have no detail view).
+    pub request_id: String,
     pub logged_at_ms: i64,
     pub method: String,
     pub path: String,
@@ -133,7 +189,9 @@ fn csrf_value() -> String {
 pub mod backend {
     use std::{future::Future, pin::Pin, sync::Arc};
 
-    use super::{ConsoleOverview, NewSandboxView, RequestView, SandboxSettingsView};
+    use super::{
+        ConsoleOverview, NewSandboxView, RequestDetailView, RequestView, SandboxSettingsView,
+    };
 
     pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -198,7 +256,8 @@ pub mod backend {
             session: String,
             sandbox_id: String,
         ) -> BoxFuture<'_, Result<Option<SandboxSettingsView>, ConsoleError>>;
-        /// Redirect URIs one per line; `auto_responder` empty for none.
+        /// Redirect URIs one per line; `auto_responder` empty for none. Answers the proposal's ID when the new
+        /// redirect URIs wait for an Approver (pre-production sandboxes).
         #[allow(clippy::too_many_arguments)] // reason: one argument per form field keeps the call sites readable.
         fn update_sandbox(
             &self,
@@ -208,18 +267,64 @@ pub mod backend {
             lenient: bool,
             code_lifetime_s: i64,
             auto_responder: String,
+        ) -> BoxFuture<'_, Result<Option<String>, ConsoleError>>;
+        /// Space-separated scopes. Answers the proposal's ID when the change waits for an Approver.
+        fn update_scopes(
+            &self,
+            session: String,
+            sandbox_id: String,
+            scopes: String,
+        ) -> BoxFuture<'_, Result<Option<String>, ConsoleError>>;
+        /// A PEM public key or X.509 certificate. Answers the proposal's ID when the change waits for an Approver.
+        fn upload_rp_key(
+            &self,
+            session: String,
+            sandbox_id: String,
+            pem: String,
+        ) -> BoxFuture<'_, Result<Option<String>, ConsoleError>>;
+        /// Marking is immediate; leaving is a proposal (its ID is answered).
+        fn set_pre_production(
+            &self,
+            session: String,
+            sandbox_id: String,
+            on: bool,
+        ) -> BoxFuture<'_, Result<Option<String>, ConsoleError>>;
+        /// Approves (`true`) or rejects a proposal: Approvers other than the proposer only.
+        fn decide_proposal(
+            &self,
+            session: String,
+            sandbox_id: String,
+            proposal_id: String,
+            approve: bool,
         ) -> BoxFuture<'_, Result<(), ConsoleError>>;
+        /// Gives an existing account (by e-mail address) a role (`creator` or `approver`): Approvers only.
+        fn add_member(
+            &self,
+            session: String,
+            org_id: String,
+            email: String,
+            role: String,
+        ) -> BoxFuture<'_, Result<(), ConsoleError>>;
+        /// One request's detail view; `None` when the session is not live.
+        fn request_detail(
+            &self,
+            session: String,
+            sandbox_id: String,
+            request_id: String,
+        ) -> BoxFuture<'_, Result<Option<RequestDetailView>, ConsoleError>>;
         fn travel_in_time(
             &self,
             session: String,
             sandbox_id: String,
             minutes: i64,
         ) -> BoxFuture<'_, Result<(), ConsoleError>>;
-        /// The sandbox's newest requests; `None` when the session is not live.
+        /// The sandbox's newest requests matching the filter (path, D-code, HTTP status; empty or 0 for any);
+        /// `None` when the session is not live.
         fn requests(
             &self,
             session: String,
             sandbox_id: String,
+            filter: (String, String, i64),
         ) -> BoxFuture<'_, Result<Option<Vec<RequestView>>, ConsoleError>>;
         fn inject_fault(
             &self,
@@ -255,7 +360,7 @@ pub mod backend {
 }
 
 #[cfg(feature = "ssr")]
-mod request {
+pub(crate) mod request {
     use http::{HeaderValue, header};
     use leptos::prelude::*;
 
@@ -426,7 +531,7 @@ pub async fn load_console() -> Result<Option<ConsoleOverview>, ServerFnError> {
 }
 
 #[cfg(feature = "ssr")]
-fn signed_in_session() -> Result<String, ServerFnError> {
+pub(crate) fn signed_in_session() -> Result<String, ServerFnError> {
     request::session()
         .ok_or_else(|| request::refuse(backend::ConsoleError::new(401, "sign in first")))
 }
@@ -489,14 +594,25 @@ pub async fn load_sandbox(
         .map_err(request::refuse)
 }
 
+/// The sandbox's newest requests; the filters are optional (absent or empty: any).
 #[server(prefix = "/_console", endpoint = "load_requests")]
-pub async fn load_requests(sandbox_id: String) -> Result<Option<Vec<RequestView>>, ServerFnError> {
+pub async fn load_requests(
+    sandbox_id: String,
+    path: Option<String>,
+    code: Option<String>,
+    status: Option<i64>,
+) -> Result<Option<Vec<RequestView>>, ServerFnError> {
     let backend::Backend(backend) = request::backend()?;
     let Some(session) = request::session() else {
         return Ok(None);
     };
+    let filter = (
+        path.unwrap_or_default(),
+        code.unwrap_or_default(),
+        status.unwrap_or_default(),
+    );
     backend
-        .requests(session, sandbox_id)
+        .requests(session, sandbox_id, filter)
         .await
         .map_err(request::refuse)
 }
@@ -509,7 +625,7 @@ pub async fn update_sandbox(
     protocol_mode: String,
     code_lifetime_s: i64,
     auto_responder: String,
-) -> Result<(), ServerFnError> {
+) -> Result<Option<String>, ServerFnError> {
     request::check_csrf(&csrf)?;
     let backend::Backend(backend) = request::backend()?;
     backend
@@ -581,14 +697,14 @@ pub async fn rotate_secret(csrf: String, sandbox_id: String) -> Result<String, S
 }
 
 /// The visitor-facing text of a server function error.
-fn error_text(error: &ServerFnError) -> String {
+pub(crate) fn error_text(error: &ServerFnError) -> String {
     match error {
         ServerFnError::ServerError(message) => message.clone(),
         other => other.to_string(),
     }
 }
 
-fn action_error<T, S>(value: S) -> impl IntoView
+pub(crate) fn action_error<T, S>(value: S) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
     S: Get<Value = Option<Result<T, ServerFnError>>> + Send + Sync + 'static,
@@ -605,7 +721,7 @@ where
 }
 
 #[component]
-fn CsrfField() -> impl IntoView {
+pub(crate) fn CsrfField() -> impl IntoView {
     view! { <input type="hidden" name="csrf" value=csrf_value() /> }
 }
 
@@ -664,12 +780,14 @@ pub fn ConsolePage() -> impl IntoView {
     let reset_action = ServerAction::<ResetSandbox>::new();
     let delete_action = ServerAction::<DeleteSandbox>::new();
     let sign_out_action = ServerAction::<SignOut>::new();
+    let add_member_action = ServerAction::<crate::console_changes::AddMember>::new();
     let overview = Resource::new(
         move || {
             (
                 create_org_action.version().get(),
                 create_sandbox_action.version().get(),
                 delete_action.version().get(),
+                add_member_action.version().get(),
             )
         },
         |_| load_console(),
@@ -698,6 +816,12 @@ pub fn ConsolePage() -> impl IntoView {
     };
     let org_card = move |org: OrgView| {
         let is_creator = org.roles.iter().any(|role| role == "creator");
+        let members = crate::console_changes::members_section(
+            org.org_id.clone(),
+            org.members.clone(),
+            org.roles.iter().any(|role| role == "approver"),
+            add_member_action,
+        );
         let roles = org
             .roles
             .iter()
@@ -713,6 +837,7 @@ pub fn ConsolePage() -> impl IntoView {
             <article class="card org" data-org-id=org.org_id.clone()>
                 <h3>{org.name.clone()}</h3>
                 <p class="muted">{move || text().your_roles} ": " {roles}</p>
+                {members}
                 <h4>{move || text().sandboxes}</h4>
                 {if org.sandboxes.is_empty() {
                     view! { <p class="muted">{move || text().no_sandboxes}</p> }.into_any()
@@ -817,6 +942,7 @@ pub fn ConsolePage() -> impl IntoView {
             {action_error(create_sandbox_action.value())}
             {action_error(reset_action.value())}
             {action_error(delete_action.value())}
+            {action_error(add_member_action.value())}
             {new_sandbox}
         </section>
     }
@@ -834,6 +960,7 @@ pub fn SandboxPage() -> impl IntoView {
     let rotate_action = ServerAction::<RotateSecret>::new();
     let inject_action = ServerAction::<InjectFault>::new();
     let clear_action = ServerAction::<ClearFaults>::new();
+    let change_actions = crate::console_changes::ChangeActions::new();
     let settings = Resource::new(
         move || {
             (
@@ -842,52 +969,23 @@ pub fn SandboxPage() -> impl IntoView {
                 travel_action.version().get(),
                 inject_action.version().get(),
                 clear_action.version().get(),
+                change_actions.version(),
             )
         },
         |(id, ..)| load_sandbox(id),
     );
-    let requests = Resource::new(sandbox_id, load_requests);
-    // The inspector is live: the browser asks for new requests every two seconds (effects run only there).
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || requests.refetch(),
-            std::time::Duration::from_secs(2),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
+    let settings_proposed = Signal::derive(move || {
+        update_action
+            .value()
+            .get()
+            .map(|answer| matches!(answer, Ok(Some(_))))
     });
-    let request_rows = move || {
-        requests.get().map(|answer| match answer {
-            Ok(Some(rows)) if !rows.is_empty() => view! {
-                <table class="request-log" id="request-log">
-                    <thead>
-                        <tr><th>"Method"</th><th>"Path"</th><th>"Code"</th><th>"ms"</th><th></th></tr>
-                    </thead>
-                    <tbody>
-                        {rows
-                            .into_iter()
-                            .map(|row| {
-                                let code = row.code.clone();
-                                view! {
-                                    <tr data-code=code>
-                                        <td>{row.method}</td>
-                                        <td><code>{row.path}</code></td>
-                                        <td><code>{row.code}</code></td>
-                                        <td>{format!("{:.1}", row.latency_us as f64 / 1000.0)}</td>
-                                        <td>{row.message} <br /> <small>{row.explanation}</small></td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            }
-                .into_any(),
-            Ok(_) => view! { <p class="muted" id="no-requests">{move || text().no_requests}</p> }.into_any(),
-            Err(error) => view! { <p class="form-error">{error_text(&error)}</p> }.into_any(),
-        })
-    };
     let settings_view = move |view: SandboxSettingsView| {
+        let change_rows = crate::console_changes::settings_rows(&view);
+        let change_forms = view
+            .can_edit
+            .then(|| crate::console_changes::creator_forms(&view, change_actions));
+        let proposals = crate::console_changes::proposals_table(&view, change_actions);
         let id = view.sandbox.sandbox_id.clone();
         let uris = view.redirect_uris.join("\n");
         let chosen = view.auto_responder.clone();
@@ -1025,11 +1123,14 @@ pub fn SandboxPage() -> impl IntoView {
                 <dd id="redirect-uris">{view.redirect_uris.join(" ")}</dd>
                 <dt>{move || text().time_offset}</dt>
                 <dd id="time-offset">{view.time_offset_minutes}</dd>
+                {change_rows}
             </dl>
             <p><a href=format!("/phone/{}", view.sandbox.client_id)>{move || text().open_phone}</a></p>
             // The persona pages are server-rendered (no bundle cost), so the router must not take this link.
             <p><a id="open-personas" rel="external" href=format!("/console/sandboxes/{}/personas", view.sandbox.sandbox_id)>{move || text().personas_link}</a></p>
             {edit_forms}
+            {change_forms}
+            {proposals}
             {fault_forms}
         }
     };
@@ -1061,6 +1162,7 @@ pub fn SandboxPage() -> impl IntoView {
             {action_error(rotate_action.value())}
             {action_error(inject_action.value())}
             {action_error(clear_action.value())}
+            {change_actions.feedback(settings_proposed)}
             {move || {
                 rotate_action
                     .value()
@@ -1075,8 +1177,7 @@ pub fn SandboxPage() -> impl IntoView {
                         }
                     })
             }}
-            <h2>{move || text().requests_title}</h2>
-            <Transition fallback=move || view! { <p>{move || text().loading}</p> }>{request_rows}</Transition>
+            <RequestLog sandbox_id=Signal::derive(sandbox_id) />
             <p><A href="/console">{move || text().console_title}</A></p>
         </section>
     }

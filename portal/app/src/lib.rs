@@ -4,6 +4,9 @@
 //! depend on Wasmtime, sqlx or tokio, because it is compiled into the browser bundle.
 
 pub mod console;
+pub mod console_changes;
+pub mod console_inspector;
+mod console_words;
 pub mod i18n;
 mod lang;
 mod pages;
@@ -16,8 +19,8 @@ use leptos_router::{
 };
 
 use console::{ConsolePage, CsrfToken, SandboxPage, SignInPage, SignUpPage};
-pub use lang::{LANG_COOKIE, UiLang};
-use pages::{ComingSoon, ComingSoonPage, Landing, NotFound};
+pub use lang::{LANG_COOKIE, UiLang, cookie_value};
+use pages::{Landing, NotFound};
 
 /// The name wasm-bindgen gives the hydrate bundle: the server links `/pkg/portal.js` and `/pkg/portal_bg.wasm`.
 pub const BUNDLE_NAME: &str = "portal";
@@ -96,7 +99,11 @@ pub fn App() -> impl IntoView {
                 </A>
                 <nav class="site-nav" aria-label="Main">
                     <A href="/">{move || text().nav_home}</A>
-                    <A href="/guides">{move || text().nav_guides}</A>
+                    // The guides are server-rendered pages outside this app (no hydrate code for reading), so the
+                    // link loads them in full instead of routing in the browser.
+                    <a href="/guides" rel="external">
+                        {move || text().nav_guides}
+                    </a>
                     <A href="/console">{move || text().console.nav_console}</A>
                     <A href="/sign-in">{move || text().nav_sign_in}</A>
                     <A href="/sign-up" attr:class="nav-cta">
@@ -108,14 +115,14 @@ pub fn App() -> impl IntoView {
             <main id="main">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=Landing />
-                    <Route
-                        path=path!("/guides")
-                        view=|| view! { <ComingSoon page=ComingSoonPage::Guides /> }
-                    />
                     <Route path=path!("/sign-in") view=SignInPage />
                     <Route path=path!("/sign-up") view=SignUpPage />
                     <Route path=path!("/console") view=ConsolePage />
                     <Route path=path!("/console/sandboxes/:id") view=SandboxPage />
+                    <Route
+                        path=path!("/console/sandboxes/:id/requests/:request_id")
+                        view=console_inspector::RequestPage
+                    />
                 </Routes>
             </main>
             <footer class="site-footer">

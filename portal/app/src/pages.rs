@@ -1,4 +1,5 @@
-//! The portal's pages: the landing page, clearly marked "coming soon" pages and the not-found page.
+//! The portal's pages: the landing page and the not-found page. (The guides are server-rendered outside this
+//! app, by `portal-server`, and are linked with `rel="external"` so the browser loads them in full.)
 //!
 //! Pages read their words from the current language only; they must never hard-code visible text.
 
@@ -6,6 +7,15 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::lang::UiLang;
+
+/// Where each of the landing page's five guide titles (`Text::guides`) leads.
+const GUIDE_LINKS: [&str; 5] = [
+    "/guides/getting-started",
+    "/guides/envelope",
+    "/guides/login",
+    "/guides/personas",
+    "/guides/real-environment",
+];
 
 /// The product's front page: what it is, who it is for, the three flows, how it works, and the guides.
 #[component]
@@ -20,9 +30,9 @@ pub fn Landing() -> impl IntoView {
                 <A href="/sign-up" attr:class="button primary">
                     {move || text().hero_primary}
                 </A>
-                <A href="/guides" attr:class="button secondary">
+                <a href="/guides" rel="external" class="button secondary">
                     {move || text().hero_secondary}
-                </A>
+                </a>
             </div>
             <p class="notice" role="note">
                 {move || text().synthetic_notice}
@@ -68,43 +78,20 @@ pub fn Landing() -> impl IntoView {
         <section class="band" aria-labelledby="guides-title">
             <h2 id="guides-title">{move || text().guides_title}</h2>
             <ul class="guide-list">
-                {(0..5)
-                    .map(|index| {
+                {GUIDE_LINKS
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, href)| {
                         view! {
                             <li>
-                                <A href="/guides">{move || text().guides[index]}</A>
-                                " "
-                                <span class="badge">{move || text().coming_badge}</span>
+                                <a href=href rel="external">
+                                    {move || text().guides[index]}
+                                </a>
                             </li>
                         }
                     })
                     .collect_view()}
             </ul>
-        </section>
-    }
-}
-
-/// The pages that exist in the navigation but are not built yet.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum ComingSoonPage {
-    Guides,
-}
-
-/// A page that says plainly it is not available yet, so nobody mistakes a placeholder for a broken feature.
-#[component]
-pub fn ComingSoon(page: ComingSoonPage) -> impl IntoView {
-    let ui_lang = expect_context::<UiLang>();
-    let text = move || ui_lang.get().text();
-    let title = move || match page {
-        ComingSoonPage::Guides => text().guides_title,
-    };
-    view! {
-        <section class="coming-soon" data-coming-soon="true">
-            <span class="badge">{move || text().coming_badge}</span>
-            <h1>{title}</h1>
-            <h2>{move || text().coming_title}</h2>
-            <p>{move || text().coming_body}</p>
-            <A href="/">{move || text().back_home}</A>
         </section>
     }
 }

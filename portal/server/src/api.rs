@@ -13,10 +13,9 @@ use axum::{
 };
 use mock_iamsmart::{ApiRequest, Call, DCode, Outcome, ResponseEnvelope};
 use sandbox_runtime::{Runtime, SandboxError};
-use sqlx::AnyPool;
 
 use crate::faults;
-use crate::inspector::{self, RequestRecord};
+use crate::inspector::{self, Inspector, RequestRecord};
 
 /// Paths longer than this are cut in the request inspector.
 const MAX_LOGGED_PATH: usize = 200;
@@ -27,7 +26,7 @@ pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 /// Answers one API request.
 pub async fn handle(
     runtime: Runtime,
-    inspector: Option<AnyPool>,
+    inspector: Option<Inspector>,
     signing: Option<crate::ca::SigningAuthority>,
     method: Method,
     uri: Uri,
@@ -69,8 +68,8 @@ pub async fn handle(
             .collect(),
         body: body.to_vec(),
     };
-    if let Some(pool) = &inspector {
-        match faults::take(pool, sandbox_id.as_str(), uri.path()).await {
+    if let Some(inspector) = &inspector {
+        match faults::take(&inspector.pool, sandbox_id.as_str(), uri.path()).await {
             Ok(Some(injection)) => {
                 if injection.delay_ms > 0 {
                     let delay = u64::try_from(injection.delay_ms).unwrap_or_default();
@@ -85,8 +84,9 @@ pub async fn handle(
                         status: 200,
                         code: code.code().to_owned(),
                         message: message.clone(),
+                        inspection: None,
                     };
-                    remember(pool, &sandbox_id, &method, &uri, seen, started);
+                    remember(inspector, &sandbox_id, &method, &uri, seen, started);
                     return envelope_response(StatusCode::OK, code, &message);
                 }
             }
@@ -110,7 +110,9 @@ pub async fn handle(
             // API's answer to a data request is POSTed to the relying party before the response.
             let callbacks = std::mem::take(&mut response.callbacks);
             crate::callbacks::deliver(&runtime, inspector.as_ref(), &sandbox_id, callbacks).await;
-            if let Some(pool) = &inspector {
+            // The inspection is for the inspector only; it never reaches the client.
+            let inspection = response.inspection.take();
+            if let Some(inspector) = &inspector {
                 let envelope = response.envelope();
                 let seen = Seen {
                     status: response.status,
@@ -119,8 +121,9 @@ pub async fn handle(
                         .map(|e| e.code.clone())
                         .unwrap_or_default(),
                     message: envelope.map(|e| e.message).unwrap_or_default(),
+                    inspection,
                 };
-                remember(pool, &sandbox_id, &method, &uri, seen, started);
+                remember(inspector, &sandbox_id, &method, &uri, seen, started);
             }
             guest_response(response)
         }
@@ -136,19 +139,28 @@ struct Seen {
     status: u16,
     code: String,
     message: String,
+    /// The guest's masked view of the exchange, already checked by the runtime.
+    inspection: Option<mock_iamsmart::inspect::Inspection>,
 }
 
 /// Records one request for the inspector, off the response path: the inspector must never slow the API down or
 /// fail it.
 fn remember(
-    pool: &AnyPool,
+    inspector: &Inspector,
     sandbox_id: &sandbox_runtime::SandboxId,
     method: &Method,
     uri: &Uri,
     seen: Seen,
     started: std::time::Instant,
 ) {
+    let (request_json, response_json) = seen
+        .inspection
+        .map(|inspection| (inspection.request, inspection.response))
+        .unwrap_or_default();
     let record = RequestRecord {
+        request_id: new_tx_id(),
+        request_json,
+        response_json,
         logged_at_ms: crate::unix_time_ms(),
         method: method.as_str().to_owned(),
         path: uri.path().chars().take(MAX_LOGGED_PATH).collect(),
@@ -157,10 +169,10 @@ fn remember(
         message: seen.message,
         latency_us: i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX),
     };
-    let pool = pool.clone();
+    let inspector = inspector.clone();
     let sandbox = sandbox_id.as_str().to_owned();
     tokio::spawn(async move {
-        if let Err(error) = inspector::record(&pool, &sandbox, &record).await {
+        if let Err(error) = inspector::record(&inspector, &sandbox, &record).await {
             tracing::warn!(error = %error, "could not record a request for the inspector");
         }
     });
@@ -264,7 +276,7 @@ fn envelope_response(status: StatusCode, code: DCode, message: &str) -> Response
         .into_response()
 }
 
-fn new_tx_id() -> String {
+pub(crate) fn new_tx_id() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);

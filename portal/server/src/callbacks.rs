@@ -15,9 +15,8 @@ use std::time::{Duration, Instant};
 
 use mock_iamsmart::Callback;
 use sandbox_runtime::{Runtime, SandboxId};
-use sqlx::AnyPool;
 
-use crate::inspector::{self, RequestRecord};
+use crate::inspector::{self, Inspector, RequestRecord};
 
 /// How long one callback POST may take.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -69,7 +68,7 @@ fn callback_code(callback: &Callback) -> String {
 /// Delivers `callbacks` for the sandbox in the background, waiting at most [`ANSWER_WAIT`].
 pub async fn deliver(
     runtime: &Runtime,
-    inspector: Option<&AnyPool>,
+    inspector: Option<&Inspector>,
     sandbox_id: &SandboxId,
     callbacks: Vec<Callback>,
 ) {
@@ -90,7 +89,7 @@ pub async fn deliver(
 
 async fn deliver_one(
     runtime: &Runtime,
-    inspector: Option<&AnyPool>,
+    inspector: Option<&Inspector>,
     sandbox_id: &SandboxId,
     callback: Callback,
 ) {
@@ -148,8 +147,11 @@ async fn deliver_one(
     } else {
         (0, "callback not delivered: no HTTP client".to_owned())
     };
-    if let Some(pool) = inspector {
+    if let Some(inspector) = inspector {
         let record = RequestRecord {
+            request_id: crate::api::new_tx_id(),
+            request_json: None,
+            response_json: None,
             logged_at_ms: crate::unix_time_ms(),
             method: "CALLBACK".to_owned(),
             path: shown,
@@ -158,7 +160,7 @@ async fn deliver_one(
             message,
             latency_us: i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX),
         };
-        if let Err(error) = inspector::record(pool, sandbox_id.as_str(), &record).await {
+        if let Err(error) = inspector::record(inspector, sandbox_id.as_str(), &record).await {
             tracing::warn!(error = %error, "could not record a callback for the inspector");
         }
     }

@@ -8,13 +8,61 @@
 use std::sync::Arc;
 
 use portal_app::console::{
-    ConsoleOverview, FaultView, NewSandboxView, OrgView, RequestView, SandboxSettingsView,
-    SandboxView,
+    ConsoleOverview, FaultView, MemberView, NewSandboxView, OrgView, ProposalView,
+    RequestDetailView, RequestView, SandboxSettingsView, SandboxView,
     backend::{BoxFuture, ConsoleBackend, ConsoleError},
 };
 
 use crate::accounts::{Account, Accounts, SessionToken, SignInError, SignUpError, new_csrf_token};
-use crate::orgs::{OrgError, Orgs, SettingsChange, SettingsError};
+use crate::inspector::{RequestFilter, RequestRecord};
+use crate::maker_checker::{Applied, DecisionError, MemberError};
+use crate::orgs::{OrgError, Orgs, Role, SettingsChange, SettingsError};
+
+/// The proposal's ID when a change waits for an Approver.
+fn proposal_of(applied: Applied) -> Option<String> {
+    match applied {
+        Applied::Now => None,
+        Applied::Proposed(proposal_id) => Some(proposal_id),
+    }
+}
+
+fn decision_refusal(error: DecisionError) -> ConsoleError {
+    let status = match error {
+        DecisionError::OwnProposal => 403,
+        DecisionError::AlreadyDecided | DecisionError::Stale => 409,
+    };
+    ConsoleError::new(status, error.to_string())
+}
+
+fn member_refusal(error: MemberError) -> ConsoleError {
+    ConsoleError::new(400, error.to_string())
+}
+
+fn request_view(row: RequestRecord) -> RequestView {
+    RequestView {
+        explanation: crate::inspector::explain(&row.code).to_owned(),
+        request_id: row.request_id,
+        logged_at_ms: row.logged_at_ms,
+        method: row.method,
+        path: row.path,
+        http_status: row.http_status,
+        code: row.code,
+        message: row.message,
+        latency_us: row.latency_us,
+    }
+}
+
+/// Stored inspector JSON, indented for reading; empty when nothing was stored.
+fn pretty(json: Option<&str>) -> String {
+    json.and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+        .and_then(|value| serde_json::to_string_pretty(&value).ok())
+        .unwrap_or_default()
+}
+
+fn inspector_unavailable(error: sqlx::Error) -> ConsoleError {
+    tracing::error!(error = %error, "could not read the request log");
+    org_refusal(OrgError::Unavailable)
+}
 
 fn settings_refusal(error: SettingsError) -> ConsoleError {
     ConsoleError::new(400, error.to_string())
@@ -92,7 +140,23 @@ impl PortalConsole {
                     client_id: sandbox.client_id,
                 })
                 .collect();
+            let members = self
+                .orgs
+                .members(account, &membership.org_id)
+                .await?
+                .into_iter()
+                .map(|member| MemberView {
+                    display_name: member.display_name,
+                    email: member.email,
+                    roles: member
+                        .roles
+                        .iter()
+                        .map(|role| role.as_str().to_owned())
+                        .collect(),
+                })
+                .collect();
             orgs.push(OrgView {
+                members,
                 org_id: membership.org_id,
                 name: membership.name,
                 roles: membership
@@ -245,7 +309,34 @@ impl ConsoleBackend for PortalConsole {
                 .orgs
                 .is_creator(&account, &settings.summary.org_id)
                 .await;
+            let can_approve = self
+                .orgs
+                .require(&account, &settings.summary.org_id, Role::Approver)
+                .await
+                .is_ok();
+            let proposals = self
+                .orgs
+                .proposals(&account, &sandbox_id)
+                .await
+                .map_err(org_refusal)?
+                .into_iter()
+                .map(|proposal| ProposalView {
+                    proposal_id: proposal.proposal_id,
+                    kind: proposal.kind,
+                    proposed_by: proposal.proposed_by,
+                    proposed_by_you: proposal.proposed_by_caller,
+                    proposed_at_ms: proposal.proposed_at_ms,
+                    status: proposal.status,
+                    decided_by: proposal.decided_by.unwrap_or_default(),
+                    decided_at_ms: proposal.decided_at_ms.unwrap_or_default(),
+                    diff: proposal.diff,
+                })
+                .collect();
             Ok(Some(SandboxSettingsView {
+                pre_production: settings.pre_production,
+                can_approve,
+                rp_key_fingerprint: settings.rp_key_fingerprint,
+                proposals,
                 sandbox: SandboxView {
                     sandbox_id: settings.summary.sandbox_id,
                     name: settings.summary.name,
@@ -280,7 +371,7 @@ impl ConsoleBackend for PortalConsole {
         lenient: bool,
         code_lifetime_s: i64,
         auto_responder: String,
-    ) -> BoxFuture<'_, Result<(), ConsoleError>> {
+    ) -> BoxFuture<'_, Result<Option<String>, ConsoleError>> {
         Box::pin(async move {
             let account = self.account(&session).await?;
             let change = SettingsChange {
@@ -298,7 +389,125 @@ impl ConsoleBackend for PortalConsole {
                 .update_settings(&account, &sandbox_id, &change)
                 .await
                 .map_err(org_refusal)?
+                .map(proposal_of)
                 .map_err(settings_refusal)
+        })
+    }
+
+    fn update_scopes(
+        &self,
+        session: String,
+        sandbox_id: String,
+        scopes: String,
+    ) -> BoxFuture<'_, Result<Option<String>, ConsoleError>> {
+        Box::pin(async move {
+            let account = self.account(&session).await?;
+            let scopes: Vec<String> = scopes.split_whitespace().map(str::to_owned).collect();
+            self.orgs
+                .update_scopes(&account, &sandbox_id, &scopes)
+                .await
+                .map_err(org_refusal)?
+                .map(proposal_of)
+                .map_err(settings_refusal)
+        })
+    }
+
+    fn upload_rp_key(
+        &self,
+        session: String,
+        sandbox_id: String,
+        pem: String,
+    ) -> BoxFuture<'_, Result<Option<String>, ConsoleError>> {
+        Box::pin(async move {
+            let account = self.account(&session).await?;
+            self.orgs
+                .upload_rp_key(&account, &sandbox_id, &pem)
+                .await
+                .map_err(org_refusal)?
+                .map(proposal_of)
+                .map_err(settings_refusal)
+        })
+    }
+
+    fn set_pre_production(
+        &self,
+        session: String,
+        sandbox_id: String,
+        on: bool,
+    ) -> BoxFuture<'_, Result<Option<String>, ConsoleError>> {
+        Box::pin(async move {
+            let account = self.account(&session).await?;
+            self.orgs
+                .set_pre_production(&account, &sandbox_id, on)
+                .await
+                .map(proposal_of)
+                .map_err(org_refusal)
+        })
+    }
+
+    fn decide_proposal(
+        &self,
+        session: String,
+        sandbox_id: String,
+        proposal_id: String,
+        approve: bool,
+    ) -> BoxFuture<'_, Result<(), ConsoleError>> {
+        Box::pin(async move {
+            let account = self.account(&session).await?;
+            self.orgs
+                .decide(&account, &sandbox_id, &proposal_id, approve)
+                .await
+                .map_err(org_refusal)?
+                .map_err(decision_refusal)
+        })
+    }
+
+    fn add_member(
+        &self,
+        session: String,
+        org_id: String,
+        email: String,
+        role: String,
+    ) -> BoxFuture<'_, Result<(), ConsoleError>> {
+        Box::pin(async move {
+            let account = self.account(&session).await?;
+            let Some(role) = Role::from_name(&role) else {
+                return Err(ConsoleError::new(
+                    400,
+                    "choose the role creator or approver",
+                ));
+            };
+            self.orgs
+                .add_member(&account, &org_id, &email, role)
+                .await
+                .map_err(org_refusal)?
+                .map_err(member_refusal)
+        })
+    }
+
+    fn request_detail(
+        &self,
+        session: String,
+        sandbox_id: String,
+        request_id: String,
+    ) -> BoxFuture<'_, Result<Option<RequestDetailView>, ConsoleError>> {
+        Box::pin(async move {
+            let Some(account) = self.session_account(&session).await? else {
+                return Ok(None);
+            };
+            self.orgs
+                .sandbox(&account, &sandbox_id)
+                .await
+                .map_err(org_refusal)?;
+            let row = crate::inspector::one(&self.pool, &sandbox_id, &request_id)
+                .await
+                .map_err(inspector_unavailable)?
+                .ok_or_else(|| org_refusal(OrgError::NotFound))?;
+            Ok(Some(RequestDetailView {
+                request_json: pretty(row.request_json.as_deref()),
+                response_json: pretty(row.response_json.as_deref()),
+                request: request_view(row),
+            }))
         })
     }
 
@@ -322,6 +531,7 @@ impl ConsoleBackend for PortalConsole {
         &self,
         session: String,
         sandbox_id: String,
+        filter: (String, String, i64),
     ) -> BoxFuture<'_, Result<Option<Vec<RequestView>>, ConsoleError>> {
         Box::pin(async move {
             let Some(account) = self.session_account(&session).await? else {
@@ -331,26 +541,16 @@ impl ConsoleBackend for PortalConsole {
                 .sandbox(&account, &sandbox_id)
                 .await
                 .map_err(org_refusal)?;
-            let rows = crate::inspector::recent(&self.pool, &sandbox_id, 50)
+            let (path, code, http_status) = filter;
+            let filter = RequestFilter {
+                path: path.chars().take(200).collect(),
+                code: code.chars().take(10).collect(),
+                http_status,
+            };
+            let rows = crate::inspector::recent(&self.pool, &sandbox_id, &filter, 50)
                 .await
-                .map_err(|error| {
-                    tracing::error!(error = %error, "could not read the request log");
-                    org_refusal(OrgError::Unavailable)
-                })?;
-            Ok(Some(
-                rows.into_iter()
-                    .map(|row| RequestView {
-                        explanation: crate::inspector::explain(&row.code).to_owned(),
-                        logged_at_ms: row.logged_at_ms,
-                        method: row.method,
-                        path: row.path,
-                        http_status: row.http_status,
-                        code: row.code,
-                        message: row.message,
-                        latency_us: row.latency_us,
-                    })
-                    .collect(),
-            ))
+                .map_err(inspector_unavailable)?;
+            Ok(Some(rows.into_iter().map(request_view).collect()))
         })
     }
 

@@ -13,11 +13,16 @@ mod console_backend;
 pub mod db;
 pub mod demo;
 mod faults;
+mod guides;
 mod inspector;
+mod live;
+mod maker_checker;
 mod orgs;
 mod page;
 mod personas;
 mod phone;
+mod reference;
+mod rp_key;
 mod security;
 mod tenant;
 mod words;
@@ -100,6 +105,8 @@ pub enum StartError {
     Runtime(#[source] SandboxError),
     #[error("could not seed the demo sandbox")]
     Demo(#[source] anyhow::Error),
+    #[error("the guides in content/ could not be rendered: {0}")]
+    Guides(&'static portal_docs::LoadError),
     #[error("could not listen on {addr}")]
     Bind {
         addr: SocketAddr,
@@ -111,6 +118,13 @@ pub enum StartError {
 /// Connects to the database, applies migrations, records the deployment, builds the router and binds the
 /// listener. After this returns the server answers as soon as `serve_until` is polled.
 pub async fn start(config: &PortalConfig) -> Result<RunningPortal, StartError> {
+    let guides_started = Instant::now();
+    let library = guides::load().map_err(StartError::Guides)?;
+    tracing::info!(
+        guides = library.guides().len(),
+        render_ms = guides_started.elapsed().as_secs_f64() * 1000.0,
+        "guides rendered"
+    );
     let database = Database::connect(&config.database_url).await?;
     database.migrate().await?;
     let deployment = database
@@ -257,6 +271,21 @@ pub fn app(
             .as_deref()
             .is_some_and(|url| url.starts_with("https://")),
     });
+    let inspector = inspector::Inspector {
+        pool: database.pool().clone(),
+        live: live::LiveFeed::start(database.engine(), &config.database_url),
+    };
+    let live_stream = Router::new()
+        .route("/console/sandboxes/{sandbox_id}/live", get(live::stream))
+        .with_state(live::LiveState {
+            feed: inspector.live.clone(),
+            accounts: accounts::Accounts::new(database.pool().clone()),
+            orgs: orgs::Orgs::new(
+                database.pool().clone(),
+                runtime.clone(),
+                config.public_base_url.clone(),
+            ),
+        });
     let persona_pages = Router::new()
         .route("/console/sandboxes/{id}/personas", get(personas::list))
         .route("/console/sandboxes/{id}/personas/edit", get(personas::edit))
@@ -294,7 +323,6 @@ pub fn app(
                 .as_deref()
                 .is_some_and(|url| url.starts_with("https://")),
         });
-    let inspector_pool = database.pool().clone();
     let api_signing = signing_authority.clone();
     let health_database = database;
     let login_pages = Router::new()
@@ -341,7 +369,7 @@ pub fn app(
             runtime: runtime.clone(),
             signing_authority: Some(signing_authority.clone()),
             public_base_url: config.public_base_url.clone(),
-            inspector: Some(inspector_pool.clone()),
+            inspector: Some(inspector.clone()),
         });
     let mut router = Router::new()
         .route("/healthz", get(move || healthz(health_database.clone())))
@@ -351,7 +379,7 @@ pub fn app(
                 move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
                     api::handle(
                         runtime.clone(),
-                        Some(inspector_pool.clone()),
+                        Some(inspector.clone()),
                         Some(api_signing.clone()),
                         method,
                         uri,
@@ -375,8 +403,12 @@ pub fn app(
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
         .merge(login_pages)
+        .merge(live_stream)
         .merge(persona_pages)
-        .merge(signing_authority.router());
+        .merge(signing_authority.router())
+        .merge(guides::router())
+        .route("/reference", get(reference::page))
+        .route("/reference/openapi.json", get(reference::document));
     if let Some(demo_bank) = demo_bank {
         router = router.nest(DEMO_BANK_PATH, demo_bank).route(
             "/demo-bank/",

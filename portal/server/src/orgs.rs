@@ -33,7 +33,7 @@ impl Role {
         }
     }
 
-    fn from_name(name: &str) -> Option<Role> {
+    pub(crate) fn from_name(name: &str) -> Option<Role> {
         match name {
             "creator" => Some(Role::Creator),
             "approver" => Some(Role::Approver),
@@ -55,7 +55,7 @@ pub enum OrgError {
     Unavailable,
 }
 
-fn unavailable(error: impl std::fmt::Display) -> OrgError {
+pub(crate) fn unavailable(error: impl std::fmt::Display) -> OrgError {
     tracing::error!(error = %error, "organisation operation failed");
     OrgError::Unavailable
 }
@@ -105,6 +105,10 @@ pub struct SandboxSettings {
     pub auto_responder: Option<String>,
     pub time_offset_ms: i64,
     pub faults: Vec<crate::faults::Fault>,
+    /// Changes that widen what the sandbox accepts need an Approver's decision (`crate::maker_checker`).
+    pub pre_production: bool,
+    /// The fingerprint of the RP encipherment public key the sandbox wraps content keys with.
+    pub rp_key_fingerprint: String,
 }
 
 /// What a Creator may change. Every field is checked before anything is stored.
@@ -136,6 +140,12 @@ pub enum SettingsError {
     UnknownPersona,
     #[error("time travel goes from 0 to 366 days forward")]
     BadTimeOffset,
+    #[error("grant at least one scope")]
+    NoScopes,
+    #[error("{0} is not a scope this sandbox knows; choose from {scopes}", scopes = ALL_SCOPES.join(", "))]
+    UnknownScope(String),
+    #[error(transparent)]
+    RpKey(#[from] crate::rp_key::RpKeyError),
 }
 
 fn valid_redirect_uri(uri: &str) -> bool {
@@ -178,14 +188,7 @@ impl SettingsChange {
 }
 
 /// Every scope the mock knows; a new self-service sandbox gets them all.
-const ALL_SCOPES: [&str; 6] = [
-    "eidapi_auth",
-    "eidapi_profiles",
-    "eidapi_formFilling",
-    "eidapi_sign",
-    "eidapi_fr",
-    "eidapi_bulksign",
-];
+pub const ALL_SCOPES: [&str; 6] = portal_app::console::GRANTABLE_SCOPES;
 
 fn checked_name(name: &str) -> Result<String, OrgError> {
     let name = name.trim();
@@ -204,8 +207,8 @@ fn random_hex(bytes: usize) -> String {
 /// Organisations and their sandboxes.
 #[derive(Clone)]
 pub struct Orgs {
-    pool: AnyPool,
-    runtime: Runtime,
+    pub(crate) pool: AnyPool,
+    pub(crate) runtime: Runtime,
     /// Where the console tells developers their sandbox lives, for the default redirect URI.
     public_base_url: Option<String>,
 }
@@ -304,7 +307,11 @@ impl Orgs {
     }
 
     /// The caller's roles in `org_id`; `NotFound` when they have none.
-    async fn roles_in(&self, account: &Account, org_id: &str) -> Result<Vec<Role>, OrgError> {
+    pub(crate) async fn roles_in(
+        &self,
+        account: &Account,
+        org_id: &str,
+    ) -> Result<Vec<Role>, OrgError> {
         let rows =
             sqlx::query("SELECT role FROM memberships WHERE org_id = $1 AND account_id = $2")
                 .bind(org_id)
@@ -324,7 +331,12 @@ impl Orgs {
         }
     }
 
-    async fn require(&self, account: &Account, org_id: &str, role: Role) -> Result<(), OrgError> {
+    pub(crate) async fn require(
+        &self,
+        account: &Account,
+        org_id: &str,
+        role: Role,
+    ) -> Result<(), OrgError> {
         if self.roles_in(account, org_id).await?.contains(&role) {
             Ok(())
         } else {
@@ -448,7 +460,11 @@ impl Orgs {
 
     /// Checks that the caller is a Creator in the organisation owning `sandbox_id` (`NotFound` for
     /// non-members, `Forbidden` for members without the role).
-    async fn creator_of(&self, account: &Account, sandbox_id: &str) -> Result<(), OrgError> {
+    pub(crate) async fn creator_of(
+        &self,
+        account: &Account,
+        sandbox_id: &str,
+    ) -> Result<(), OrgError> {
         let sandbox = self.sandbox(account, sandbox_id).await?;
         self.require(account, &sandbox.org_id, Role::Creator).await
     }
@@ -472,7 +488,11 @@ impl Orgs {
             .await
             .map_err(unavailable)?;
         let info = self.runtime.sandbox_info(&id).await.map_err(unavailable)?;
+        let pre_production = self.is_pre_production(sandbox_id).await?;
         Ok(SandboxSettings {
+            pre_production,
+            rp_key_fingerprint: crate::rp_key::fingerprint(&config.rp_public_key)
+                .unwrap_or_default(),
             summary,
             redirect_uris: config.redirect_uris,
             granted_scopes: config.granted_scopes,
@@ -486,13 +506,14 @@ impl Orgs {
         })
     }
 
-    /// Applies a checked settings change. Creators only.
+    /// Applies a checked settings change. Creators only. On a pre-production sandbox a redirect-URI list that
+    /// adds a URI is proposed instead (the other fields apply at once), and the answer names the proposal.
     pub async fn update_settings(
         &self,
         account: &Account,
         sandbox_id: &str,
         change: &SettingsChange,
-    ) -> Result<Result<(), SettingsError>, OrgError> {
+    ) -> Result<Result<crate::maker_checker::Applied, SettingsError>, OrgError> {
         self.creator_of(account, sandbox_id).await?;
         let id = SandboxId::new(sandbox_id);
         let mut config = self
@@ -503,7 +524,17 @@ impl Orgs {
         if let Err(error) = change.check(&config) {
             return Ok(Err(error));
         }
-        config.redirect_uris = change.redirect_uris.clone();
+        let adds_a_uri = change
+            .redirect_uris
+            .iter()
+            .any(|uri| !config.redirect_uris.contains(uri));
+        let mut applied = crate::maker_checker::Applied::Now;
+        if adds_a_uri && self.is_pre_production(sandbox_id).await? {
+            let proposal = crate::maker_checker::Change::RedirectUris(change.redirect_uris.clone());
+            applied = self.propose(account, sandbox_id, &config, proposal).await?;
+        } else {
+            config.redirect_uris = change.redirect_uris.clone();
+        }
         config.protocol_mode = if change.lenient {
             mock_iamsmart::ProtocolMode::Lenient
         } else {
@@ -515,7 +546,7 @@ impl Orgs {
             .update_config(&id, &config)
             .await
             .map_err(unavailable)?;
-        Ok(Ok(()))
+        Ok(Ok(applied))
     }
 
     /// Moves the sandbox clock `offset_ms` ahead of real time (0: back to real time). Creators only.

@@ -6,7 +6,6 @@
 
 use mock_iamsmart::{Call, DCode, Outcome};
 use sandbox_runtime::{Runtime, SandboxError, SandboxId};
-use sqlx::AnyPool;
 
 /// What the broker page and the virtual phone share: the runtime, and the address browsers use.
 #[derive(Clone)]
@@ -17,7 +16,7 @@ pub struct LoginPages {
     /// The sandbox CA, which installs persona certificates before a page call that may sign.
     pub signing_authority: Option<crate::ca::SigningAuthority>,
     /// Where callback deliveries are recorded for the request inspector.
-    pub inspector: Option<AnyPool>,
+    pub inspector: Option<crate::inspector::Inspector>,
 }
 
 /// Why a page could not get what it asked a sandbox for.

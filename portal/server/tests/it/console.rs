@@ -13,11 +13,11 @@ use crate::support::{
 };
 
 /// A browser without JavaScript: it keeps its own cookies and does not follow redirects.
-struct Visitor {
+pub(crate) struct Visitor {
     http: reqwest::Client,
-    base_url: String,
-    csrf: String,
-    session: Option<String>,
+    pub(crate) base_url: String,
+    pub(crate) csrf: String,
+    pub(crate) session: Option<String>,
 }
 
 fn set_cookie_value(response: &reqwest::Response, name: &str) -> Option<String> {
@@ -42,11 +42,16 @@ fn form(pairs: &[(&str, &str)]) -> String {
 
 impl Visitor {
     /// Opens the sign-up page, which hands out the CSRF cookie and puts the same token in its forms.
-    async fn arrive(portal: &TestPortal) -> anyhow::Result<Visitor> {
+    pub(crate) async fn arrive(portal: &TestPortal) -> anyhow::Result<Visitor> {
+        Visitor::arrive_at(&portal.base_url).await
+    }
+
+    /// Like [`Visitor::arrive`], at any server's base URL (a server process started by a test).
+    pub(crate) async fn arrive_at(base_url: &str) -> anyhow::Result<Visitor> {
         let http = reqwest::Client::builder()
             .redirect(Policy::none())
             .build()?;
-        let response = http.get(portal.url("/sign-up")).send().await?;
+        let response = http.get(format!("{base_url}/sign-up")).send().await?;
         assert_eq!(response.status(), StatusCode::OK);
         let csrf = set_cookie_value(&response, "portal_csrf").context("a CSRF cookie")?;
         let html = response.text().await?;
@@ -56,13 +61,13 @@ impl Visitor {
         );
         Ok(Visitor {
             http,
-            base_url: portal.base_url.clone(),
+            base_url: base_url.to_owned(),
             csrf,
             session: None,
         })
     }
 
-    fn cookies(&self) -> String {
+    pub(crate) fn cookies(&self) -> String {
         let mut cookie = format!("portal_csrf={}", self.csrf);
         if let Some(session) = &self.session {
             cookie.push_str(&format!("; portal_session={session}"));
@@ -71,7 +76,7 @@ impl Visitor {
     }
 
     /// Posts a form to a console server function with this visitor's cookies; `csrf` is sent as given.
-    async fn call(
+    pub(crate) async fn call(
         &mut self,
         function: &str,
         csrf: &str,
@@ -94,7 +99,7 @@ impl Visitor {
         Ok((status, response.text().await?))
     }
 
-    async fn sign_up(
+    pub(crate) async fn sign_up(
         &mut self,
         email: &str,
         password: &str,
@@ -126,14 +131,14 @@ impl Visitor {
         .await
     }
 
-    async fn overview(&mut self) -> anyhow::Result<Value> {
+    pub(crate) async fn overview(&mut self) -> anyhow::Result<Value> {
         let (status, body) = self.call("load_console", "", &[]).await?;
         assert_eq!(status, StatusCode::OK, "{body}");
         Ok(serde_json::from_str(&body)?)
     }
 }
 
-const PASSWORD: &str = "a long enough passphrase";
+pub(crate) const PASSWORD: &str = "a long enough passphrase";
 
 #[tokio::test]
 async fn signing_up_needs_the_csrf_token_and_opens_a_session() -> anyhow::Result<()> {
@@ -366,18 +371,26 @@ async fn postgres_a_member_of_one_organisation_cannot_reach_anothers_sandbox() -
 }
 
 /// A sandbox created through the console, with the credentials it showed once.
-struct CreatedSandbox {
-    sandbox_id: String,
-    client_id: String,
-    client_secret: String,
+pub(crate) struct CreatedSandbox {
+    pub(crate) sandbox_id: String,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
 }
 
 /// Signs a new owner up on `portal`, creates an organisation and a sandbox in it.
-async fn owner_with_sandbox(
+pub(crate) async fn owner_with_sandbox(
     portal: &TestPortal,
     email: &str,
 ) -> anyhow::Result<(Visitor, CreatedSandbox)> {
-    let mut owner = Visitor::arrive(portal).await?;
+    owner_with_sandbox_at(&portal.base_url, email).await
+}
+
+/// [`owner_with_sandbox`] on the server at `base_url`.
+pub(crate) async fn owner_with_sandbox_at(
+    base_url: &str,
+    email: &str,
+) -> anyhow::Result<(Visitor, CreatedSandbox)> {
+    let mut owner = Visitor::arrive_at(base_url).await?;
     owner.sign_up(email, PASSWORD).await?;
     let csrf = owner.csrf.clone();
     let (status, body) = owner
@@ -409,8 +422,17 @@ async fn owner_with_sandbox(
 }
 
 /// Signs a getKey with these credentials and returns the envelope's code.
-async fn get_key_code(
+pub(crate) async fn get_key_code(
     portal: &TestPortal,
+    client_id: &str,
+    secret: &str,
+) -> anyhow::Result<String> {
+    get_key_code_at(&portal.base_url, client_id, secret).await
+}
+
+/// [`get_key_code`] against the server at `base_url`.
+pub(crate) async fn get_key_code_at(
+    base_url: &str,
     client_id: &str,
     secret: &str,
 ) -> anyhow::Result<String> {
@@ -422,7 +444,7 @@ async fn get_key_code(
         b"{}",
     );
     let mut request = reqwest::Client::new()
-        .post(portal.url("/api/v1/security/getKey"))
+        .post(format!("{base_url}/api/v1/security/getKey"))
         .body("{}");
     for (name, value) in headers.into_headers() {
         request = request.header(name, value);

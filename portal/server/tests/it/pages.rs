@@ -1,4 +1,4 @@
-//! The served portal over real HTTP: the landing page in each language, the coming-soon and not-found pages,
+//! The served portal over real HTTP: the landing page in each language, the sign-in and not-found pages,
 //! `/healthz` on both engines, security headers and compressed static assets.
 
 use reqwest::{StatusCode, header};
@@ -110,7 +110,7 @@ async fn choosing_a_language_by_link_is_remembered_in_a_cookie() -> anyhow::Resu
 }
 
 #[tokio::test]
-async fn pages_not_built_yet_say_so_clearly() -> anyhow::Result<()> {
+async fn the_sign_in_and_sign_up_pages_are_real_forms() -> anyhow::Result<()> {
     let Some(portal) = spawn_portal(TestEngine::Sqlite).await? else {
         anyhow::bail!("SQLite is always available");
     };
@@ -120,13 +120,6 @@ async fn pages_not_built_yet_say_so_clearly() -> anyhow::Result<()> {
         let body = response.text().await?;
         assert!(body.contains(&format!("id=\"{form}\"")), "{path}");
         assert!(!body.contains("data-coming-soon"), "{path}");
-    }
-    for path in ["/guides"] {
-        let response = get(&portal.url(path), &[]).await?;
-        assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let body = response.text().await?;
-        assert!(body.contains("data-coming-soon=\"true\""), "{path}");
-        assert!(body.contains("This page is coming soon"), "{path}");
     }
     Ok(())
 }
