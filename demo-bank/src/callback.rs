@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use iamsmart_client::CallbackParams;
 use tower_sessions::Session;
 
-use crate::Bank;
 use crate::failure::{Failure, Problem};
 use crate::session::{self, SignedIn};
+use crate::{Bank, open_account};
 
 pub(crate) async fn finish(
     State(bank): State<Bank>,
@@ -34,6 +34,10 @@ pub(crate) async fn finish(
     );
     if !state_matches {
         return Err(fail(Problem::StateMismatch));
+    }
+    // The browser may be back from anonymous onboarding rather than from a login.
+    if let Some(onboarded) = open_account::finish_anonymous(&bank, &session, &params).await {
+        return onboarded;
     }
 
     if let Some(error_code) = params.error_code {

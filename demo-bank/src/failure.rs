@@ -26,6 +26,8 @@ pub(crate) enum Problem {
     IamSmart(iamsmart_client::Error),
     /// The session store failed.
     Session(tower_sessions::session::Error),
+    /// The customer's login did not grant a scope the page needs (the bank's client lacks it).
+    MissingScope,
 }
 
 /// A [`Problem`], the language to explain it in, and where "Try again" leads.
@@ -85,6 +87,13 @@ impl IntoResponse for Failure {
                     None => pages::Failed::Unreachable,
                 };
                 (StatusCode::BAD_GATEWAY, page)
+            }
+            Problem::MissingScope => {
+                tracing::info!("the login lacks the scopes form filling needs");
+                (
+                    StatusCode::FORBIDDEN,
+                    pages::Failed::OtherCode("D20015".to_owned()),
+                )
             }
             Problem::Session(error) => {
                 tracing::error!(error = %error, "the session store failed");

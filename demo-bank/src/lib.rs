@@ -18,8 +18,11 @@ mod callback;
 mod failure;
 mod headers;
 mod home;
+mod inbox;
 mod login;
 mod logout;
+mod open_account;
+mod open_account_pages;
 mod pages;
 mod session;
 mod words;
@@ -49,6 +52,9 @@ pub struct DemoBankConfig {
     /// The redirect URI registered with iAM Smart: `{public base URL}{mount_path}/callback`. Its
     /// scheme decides whether the session cookie is `Secure`.
     pub redirect_uri: String,
+    /// The scopes Demo Bank asks for at login; they must be granted to its client. `eidapi_auth`
+    /// alone logs in; "open an account" also needs `eidapi_profiles` and `eidapi_formFilling`.
+    pub login_scopes: Vec<String>,
 }
 
 /// What every handler shares.
@@ -56,12 +62,26 @@ pub struct DemoBankConfig {
 pub(crate) struct Bank {
     pub client: Client,
     pub config: Arc<DemoBankConfig>,
+    /// Callbacks iAM Smart POSTed, waiting for the customer's page.
+    pub inbox: Arc<inbox::CallbackInbox>,
 }
 
 impl Bank {
     /// An absolute path below the mount point: `path("/account")` is `/demo-bank/account`.
     pub fn path(&self, path: &str) -> String {
         format!("{}{path}", self.config.mount_path)
+    }
+
+    /// The sandbox's virtual phone showing `ticket_id`: a sandbox-only convenience, since a real
+    /// customer's phone receives the request by itself.
+    pub fn phone_link(&self, ticket_id: &str) -> String {
+        let encode = iamsmart_client::url_encode;
+        format!(
+            "{}/phone/{}/tickets/{}",
+            self.config.client.browser_base_url.trim_end_matches('/'),
+            encode(&self.config.client.client_id),
+            encode(ticket_id)
+        )
     }
 
     /// The home page in `lang`, for `Location` headers.
@@ -71,7 +91,9 @@ impl Bank {
 }
 
 /// Demo Bank's routes, relative to its mount point: `GET /`, `POST /login`, `GET /callback`,
-/// `GET /account`, `POST /logout` and `GET /assets/demo-bank.css`. Fails only on a client
+/// `GET /account`, `POST /logout`, the account application (`GET`/`POST /open-account`,
+/// `POST /open-account/eme`, `POST /open-account/anonymous`), iAM Smart's callbacks
+/// (`POST /iamsmart/callback`) and `GET /assets/demo-bank.css`. Fails only on a client
 /// configuration that cannot work, so a misconfigured portal stops at start-up.
 ///
 /// The home page is the mount path itself (`/demo-bank`); a router nested there does not serve
@@ -83,6 +105,7 @@ impl Bank {
 ///     client,
 ///     mount_path: "/demo-bank".into(),
 ///     redirect_uri: "http://127.0.0.1:8080/demo-bank/callback".into(),
+///     login_scopes: vec!["eidapi_auth".into()],
 /// })?;
 /// Ok(axum::Router::new().nest("/demo-bank", bank))
 /// # }
@@ -105,6 +128,7 @@ pub fn router(mut config: DemoBankConfig) -> Result<Router, iamsmart_client::Err
     let bank = Bank {
         client,
         config: Arc::new(config),
+        inbox: Arc::default(),
     };
     Ok(Router::new()
         .route("/", get(home::show))
@@ -112,6 +136,21 @@ pub fn router(mut config: DemoBankConfig) -> Result<Router, iamsmart_client::Err
         .route("/callback", get(callback::finish))
         .route("/account", get(account::show))
         .route("/logout", post(logout::end))
+        .route(
+            "/open-account",
+            get(open_account::show).post(open_account::submit),
+        )
+        .route("/open-account/eme", post(open_account::fill_with_eme))
+        .route(
+            "/open-account/anonymous",
+            post(open_account::onboard_anonymously),
+        )
+        .route(
+            "/iamsmart/callback",
+            post(inbox::receive).layer(axum::extract::DefaultBodyLimit::max(
+                inbox::MAX_CALLBACK_BYTES,
+            )),
+        )
         .route(assets::STYLESHEET_PATH, get(assets::stylesheet))
         .with_state(bank)
         .layer(sessions)

@@ -29,14 +29,39 @@ pub(crate) fn home_link(mount_path: &str, lang: Lang) -> String {
     format!("{home}?lang={}", lang.as_str())
 }
 
-fn layout(lang: Lang, mount_path: &str, title: &str, main: Markup) -> Html<String> {
+pub(crate) fn layout(lang: Lang, mount_path: &str, title: &str, main: Markup) -> Html<String> {
+    page(lang, mount_path, title, None, main)
+}
+
+/// [`layout`] for a page that reloads itself every `seconds` (a `<meta http-equiv="refresh">`: no
+/// script, so the CSP stays strict).
+pub(crate) fn layout_refreshing(
+    lang: Lang,
+    mount_path: &str,
+    title: &str,
+    seconds: u32,
+    main: Markup,
+) -> Html<String> {
+    page(lang, mount_path, title, Some(seconds), main)
+}
+
+fn page(
+    lang: Lang,
+    mount_path: &str,
+    title: &str,
+    refresh_seconds: Option<u32>,
+    main: Markup,
+) -> Html<String> {
     let words = words(lang);
-    let page = html! {
+    let document = html! {
         (DOCTYPE)
         html lang=(words.html_lang) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(seconds) = refresh_seconds {
+                    meta http-equiv="refresh" content=(seconds);
+                }
                 title { (title) " · " (words.bank_name) }
                 link rel="stylesheet" href={ (mount_path) (STYLESHEET_PATH) };
             }
@@ -49,7 +74,7 @@ fn layout(lang: Lang, mount_path: &str, title: &str, main: Markup) -> Html<Strin
             }
         }
     };
-    Html(page.into_string())
+    Html(document.into_string())
 }
 
 /// The landing page: a welcome, the language choice and the login button.
@@ -78,6 +103,7 @@ pub(crate) fn home(lang: Lang, mount_path: &str) -> Html<String> {
                 a.iamsmart-more-info href=(words.more_info_url) target="_blank"
                     rel="noopener noreferrer" { (words.more_info) }
             }
+            p { a.button-link #open-account href={ (mount_path) "/open-account" } { (words.open_account) } }
             p.demo-notice { (words.demo_notice) }
         }
     };
@@ -109,6 +135,7 @@ pub(crate) fn account(lang: Lang, mount_path: &str, signed_in: &SignedIn) -> Htm
                 dt { (words.token_expiry_label) }
                 dd id="signed-in-expiry" { (hong_kong_time(signed_in.expires_at_ms)) }
             }
+            p { a.button-link #open-account href={ (mount_path) "/open-account" } { (words.open_account) } }
             form method="post" action={ (mount_path) "/logout" } {
                 button.secondary-button type="submit" id="log-out" { (words.log_out) }
             }
@@ -254,6 +281,8 @@ mod tests {
             user_type: "sign".into(),
             scopes: vec!["eidapi_auth".into()],
             expires_at_ms: 0,
+            access_token: String::new(),
+            issued_at_ms: 0,
         };
         for Html(page) in [
             home(Lang::ZhCn, "/demo-bank"),

@@ -5,7 +5,9 @@
 //! Nothing read from the session may be logged: it holds the state (which guards the login) and the
 //! customer's openID.
 
-use iamsmart_client::{Lang, Token};
+use std::fmt;
+
+use iamsmart_client::{Lang, Secret, Token, UserType};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -16,9 +18,10 @@ const LANG_KEY: &str = "lang";
 /// Who is signed in.
 const SIGNED_IN_KEY: &str = "signed_in";
 
-/// The signed-in customer as Demo Bank remembers them. The access token itself is not kept: Demo Bank
-/// makes no later calls that need it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The signed-in customer as Demo Bank remembers them, with the access token its later requests
+/// (form filling, signing) need. Sessions stay in the server's memory, so the token never reaches the
+/// browser; `Debug` leaves it out.
+#[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct SignedIn {
     pub open_id: String,
     /// `default` or `sign`.
@@ -26,6 +29,12 @@ pub(crate) struct SignedIn {
     pub scopes: Vec<String>,
     /// Epoch milliseconds when the login stops being valid.
     pub expires_at_ms: i64,
+    /// The login's access token.
+    #[serde(default)]
+    pub access_token: String,
+    /// Epoch milliseconds of issue, on iAM Smart's clock.
+    #[serde(default)]
+    pub issued_at_ms: i64,
 }
 
 impl SignedIn {
@@ -35,7 +44,42 @@ impl SignedIn {
             user_type: token.user_type.as_str().to_owned(),
             scopes: token.scopes.clone(),
             expires_at_ms: token.expires_at_ms(),
+            access_token: token.access_token.expose().to_owned(),
+            issued_at_ms: token.issue_at_ms,
         }
+    }
+
+    /// The login's token again, for calls made on the customer's behalf.
+    pub fn token(&self) -> Token {
+        Token {
+            access_token: Secret::new(self.access_token.clone()),
+            token_type: "Bearer".to_owned(),
+            issue_at_ms: self.issued_at_ms,
+            expires_in_ms: self.expires_at_ms.saturating_sub(self.issued_at_ms),
+            open_id: self.open_id.clone(),
+            last_modified_date_ms: 0,
+            user_type: if self.user_type == UserType::IamSmartPlus.as_str() {
+                UserType::IamSmartPlus
+            } else {
+                UserType::IamSmart
+            },
+            scopes: self.scopes.clone(),
+        }
+    }
+
+    /// Whether the login granted `scope`.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|granted| granted == scope)
+    }
+}
+
+impl fmt::Debug for SignedIn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedIn")
+            .field("user_type", &self.user_type)
+            .field("scopes", &self.scopes)
+            .field("expires_at_ms", &self.expires_at_ms)
+            .finish_non_exhaustive()
     }
 }
 

@@ -71,5 +71,10 @@ pub use form_filling::{
 pub use login::{
     AUTH_SCOPE, CallbackParams, GET_QR_PATH, Lang, LoginRequest, PC_BROWSER_SOURCE, random_state,
 };
+/// Percent-encoding as iAM Smart's signature base string and links use it.
+pub use mock_iamsmart::crypto::url_encode;
+/// A released field's value as one line of text for pre-filling a form (`A123456(3)`, `1990-01-02`,
+/// `+852 91234567`, an address as its lines); coded values (`gender`, …) stay codes.
+pub use mock_iamsmart::identity::plain_text::plain_text as field_text;
 pub use signing::{SigningRequest, SigningResult};
 pub use token::{Token, UserType};

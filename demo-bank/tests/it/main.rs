@@ -41,6 +41,7 @@ async fn bank_with(
         client,
         mount_path: MOUNT_PATH.to_owned(),
         redirect_uri: CALLBACK_URI.to_owned(),
+        login_scopes: vec!["eidapi_auth".to_owned()],
     })?;
     let browser = Browser {
         app: Router::new().nest(MOUNT_PATH, router),

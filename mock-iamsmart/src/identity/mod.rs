@@ -17,6 +17,7 @@ pub mod hkid;
 pub mod names;
 pub mod pdf;
 pub mod phone;
+pub mod plain_text;
 pub mod profile;
 pub mod seed;
 pub mod validate;

@@ -21,6 +21,7 @@ mod orgs;
 mod page;
 mod personas;
 mod phone;
+mod phone_consent;
 mod reference;
 mod rp_key;
 mod security;
@@ -222,6 +223,17 @@ fn demo_bank_router(demo: &demo::DemoSandbox, local_addr: SocketAddr) -> anyhow:
         },
         mount_path: DEMO_BANK_PATH.to_owned(),
         redirect_uri: format!("{}{DEMO_BANK_PATH}/callback", demo.base_url),
+        // Everything the demo sandbox grants that Demo Bank's pages use.
+        login_scopes: [
+            "eidapi_auth",
+            "eidapi_profiles",
+            "eidapi_formFilling",
+            "eidapi_sign",
+        ]
+        .into_iter()
+        .filter(|scope| demo.scopes.iter().any(|granted| granted == scope))
+        .map(str::to_owned)
+        .collect(),
     })
     .map_err(|error| anyhow::anyhow!("configuring Demo Bank: {error}"))?;
     Ok(router)

@@ -18,13 +18,14 @@ use axum::{
 };
 use maud::{Markup, html};
 use mock_iamsmart::{
-    Call, Lang, Outcome, Persona, PersonaStatus, StandingAnswer, TicketState, TicketStatus,
-    UserType,
+    Call, Lang, Outcome, Persona, PersonaStatus, StandingAnswer, TicketDetails, TicketState,
+    TicketStatus, UserType,
 };
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::page::{self, PHONE_SCRIPT_PATH, document, html_response, visitor_lang};
+use crate::phone_consent::{self, ConsentWords};
 use crate::tenant::{LoginPages, PageFailure, unexpected_outcome};
 use crate::words::Words;
 
@@ -46,15 +47,6 @@ pub struct PersonaForm {
     /// The ticket to go back to after choosing.
     #[serde(default)]
     ticket_id: Option<String>,
-}
-
-/// The approval form: a six-digit PIN, or `method=biometric`.
-#[derive(Debug, Deserialize)]
-pub struct ApproveForm {
-    #[serde(default)]
-    pin: Option<String>,
-    #[serde(default)]
-    method: Option<String>,
 }
 
 /// Everything a phone page needs to know about the visitor.
@@ -219,20 +211,26 @@ pub async fn ticket(
         Err(failure) => return failure_page(&visit, &failure),
     };
     let page = if status.state == TicketState::Pending {
-        request_screen(&visit, &persona, &status)
+        match consent_details(&pages, &visit, &persona, &status).await {
+            Ok(consent) => request_screen(&visit, &persona, &status, consent.as_ref()),
+            Err(failure) => failure_page(&visit, &failure),
+        }
     } else {
         outcome_screen(&visit, &persona, &status, None)
     };
     with_lang_cookie(&query, page)
 }
 
-/// `GET /phone/{clientID}/tickets/{ticketID}/confirm`: the simulated PIN or biometric step.
+/// `GET /phone/{clientID}/tickets/{ticketID}/confirm`: the simulated PIN or biometric step. For a data
+/// request it carries the fields ticked on the consent screen (`consent=1&field=…`) on to the approval.
 pub async fn confirm(
     State(pages): State<LoginPages>,
     Path((client_id, ticket_id)): Path<(String, String)>,
     Query(query): Query<LangQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> Response {
+    let chosen = phone_consent::chosen_fields(&pairs);
     let visit = Visit::new(client_id, &query, &headers);
     let persona = match signed_in_persona(&pages, &visit, Some(&ticket_id)).await {
         Ok(persona) => persona,
@@ -240,7 +238,7 @@ pub async fn confirm(
     };
     match status(&pages, &visit, &ticket_id).await {
         Ok(status) if status.state == TicketState::Pending => {
-            confirm_screen(&visit, &persona, &status, false)
+            confirm_screen(&visit, &persona, &status, chosen.as_deref(), false)
         }
         Ok(status) => outcome_screen(&visit, &persona, &status, None),
         Err(failure) => failure_page(&visit, &failure),
@@ -248,32 +246,44 @@ pub async fn confirm(
 }
 
 /// `POST /phone/{clientID}/tickets/{ticketID}/approve`: approves as the signed-in persona once the PIN
-/// (any six digits) or the biometric step is given.
+/// (any six digits, `pin`) or the biometric step (`method=biometric`) is given; a consent's ticked
+/// fields (`consent=1&field=…`) are approved as that subset.
 pub async fn approve(
     State(pages): State<LoginPages>,
     Path((client_id, ticket_id)): Path<(String, String)>,
     headers: HeaderMap,
-    Form(form): Form<ApproveForm>,
+    Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
+    let value = |name: &str| {
+        form.iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    };
+    let chosen = phone_consent::chosen_fields(&form);
     let visit = Visit::new(client_id, &LangQuery::default(), &headers);
     let persona = match signed_in_persona(&pages, &visit, Some(&ticket_id)).await {
         Ok(persona) => persona,
         Err(page) => return with_lang_cookie(&LangQuery::default(), page),
     };
-    let biometric = form.method.as_deref() == Some("biometric");
-    let pin_ok = form
-        .pin
-        .as_deref()
-        .is_some_and(|pin| pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit()));
+    let biometric = value("method") == Some("biometric");
+    let pin_ok =
+        value("pin").is_some_and(|pin| pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit()));
     if !biometric && !pin_ok {
         return match status(&pages, &visit, &ticket_id).await {
-            Ok(status) => confirm_screen(&visit, &persona, &status, true),
+            Ok(status) => confirm_screen(&visit, &persona, &status, chosen.as_deref(), true),
             Err(failure) => failure_page(&visit, &failure),
         };
     }
-    let call = Call::ApproveTicket {
-        ticket_id: ticket_id.clone(),
-        persona_id: persona.id.clone(),
+    let call = match chosen {
+        Some(fields) => Call::ApproveTicketWithFields {
+            ticket_id: ticket_id.clone(),
+            persona_id: persona.id.clone(),
+            fields,
+        },
+        None => Call::ApproveTicket {
+            ticket_id: ticket_id.clone(),
+            persona_id: persona.id.clone(),
+        },
     };
     answer(&pages, &visit, &persona, &ticket_id, call).await
 }
@@ -351,7 +361,17 @@ async fn answer(
             let refusal = PageFailure::Protocol { code, message };
             match status(pages, visit, ticket_id).await {
                 Ok(status) if status.state == TicketState::Pending => {
-                    let screen = request_screen_markup(visit, &status, Some(&refusal));
+                    let consent = match consent_details(pages, visit, persona, &status).await {
+                        Ok(consent) => consent,
+                        Err(failure) => return failure_page(visit, &failure),
+                    };
+                    let screen = request_screen_markup(
+                        visit,
+                        persona,
+                        &status,
+                        consent.as_ref(),
+                        Some(&refusal),
+                    );
                     html_response(
                         StatusCode::CONFLICT,
                         phone_frame(visit, Some(persona), screen),
@@ -397,6 +417,22 @@ async fn status(
         Outcome::Ticket(status) => Ok(status),
         _ => Err(unexpected_outcome()),
     }
+}
+
+/// The consent screen's form and fields for a pending data request the phone's persona may answer;
+/// `None` for other tickets (a login shows its scopes instead).
+async fn consent_details(
+    pages: &LoginPages,
+    visit: &Visit,
+    persona: &Persona,
+    status: &TicketStatus,
+) -> Result<Option<TicketDetails>, PageFailure> {
+    if !phone_consent::is_data_request(status.kind) || !phone_consent::is_for(status, &persona.id) {
+        return Ok(None);
+    }
+    phone_consent::details(pages, &visit.client_id, &status.ticket_id, &persona.id)
+        .await
+        .map(Some)
 }
 
 fn signed_in(visit: &Visit, personas: &[Persona]) -> Option<Persona> {
@@ -502,18 +538,30 @@ fn picker(visit: &Visit, personas: &[Persona], ticket_id: Option<&str>) -> Respo
     html_response(StatusCode::OK, phone_frame(visit, None, screen))
 }
 
-fn request_screen(visit: &Visit, persona: &Persona, status: &TicketStatus) -> Response {
-    let screen = request_screen_markup(visit, status, None);
+fn request_screen(
+    visit: &Visit,
+    persona: &Persona,
+    status: &TicketStatus,
+    consent: Option<&TicketDetails>,
+) -> Response {
+    let screen = request_screen_markup(visit, persona, status, consent, None);
     html_response(StatusCode::OK, phone_frame(visit, Some(persona), screen))
 }
 
+/// The request: who asks and for what — scopes for a login, the form and its fields (with tick boxes) for
+/// a data request — and the answers.
 fn request_screen_markup(
     visit: &Visit,
+    persona: &Persona,
     status: &TicketStatus,
+    consent: Option<&TicketDetails>,
     refusal: Option<&PageFailure>,
 ) -> Markup {
     let words = visit.words();
     let ticket_url = visit.ticket(&status.ticket_id);
+    let confirm_url = format!("{ticket_url}/confirm");
+    let for_someone_else =
+        phone_consent::is_data_request(status.kind) && !phone_consent::is_for(status, &persona.id);
     html! {
         section.request #request
             data-ticket-id=(status.ticket_id)
@@ -522,17 +570,25 @@ fn request_screen_markup(
         {
             p.hint { (words.requested_by) }
             h2 #requesting-service { (status.service_name) }
-            p { (words.phone_scopes_title) ":" }
-            ul.scope-list {
-                @for scope in &status.scope {
-                    li data-scope=(scope) { (words.scope_description(scope)) }
+            @if consent.is_none() {
+                p { (words.phone_scopes_title) ":" }
+                ul.scope-list {
+                    @for scope in &status.scope {
+                        li data-scope=(scope) { (words.scope_description(scope)) }
+                    }
                 }
             }
             p.countdown { span #countdown { (page::minutes_seconds(status.expires_in_ms)) } }
             @if let Some(refusal) = refusal {
                 (refusal_notice(words, refusal))
             }
-            a.iams-button #approve-request href={ (ticket_url) "/confirm" } { (words.phone_approve) }
+            @if let Some(details) = consent {
+                (phone_consent::consent_form(visit.lang, details, &confirm_url))
+            } @else if for_someone_else {
+                p.error #other-user role="alert" { (ConsentWords::of(visit.lang).other_user) }
+            } @else {
+                a.iams-button #approve-request href=(confirm_url) { (words.phone_approve) }
+            }
             div.answer-row {
                 form method="post" action={ (ticket_url) "/reject" } {
                     button.secondary-button #reject-request type="submit" { (words.phone_reject) }
@@ -553,6 +609,7 @@ fn confirm_screen(
     visit: &Visit,
     persona: &Persona,
     status: &TicketStatus,
+    consent: Option<&[String]>,
     pin_invalid: bool,
 ) -> Response {
     let words = visit.words();
@@ -562,6 +619,7 @@ fn confirm_screen(
             h2 { (words.phone_confirm_title) }
             p { (status.service_name) }
             form method="post" action={ (ticket_url) "/approve" } {
+                (phone_consent::hidden_consent(consent))
                 label for="pin" { (words.phone_pin_label) }
                 input #pin name="pin" type="password" inputmode="numeric" autocomplete="off"
                     pattern="[0-9]{6}" maxlength="6" required;
@@ -572,6 +630,7 @@ fn confirm_screen(
                 button.iams-button #confirm-pin type="submit" { (words.phone_confirm_pin) }
             }
             form method="post" action={ (ticket_url) "/approve" } {
+                (phone_consent::hidden_consent(consent))
                 input type="hidden" name="method" value="biometric";
                 button.secondary-button #use-biometrics type="submit" { (words.phone_use_biometrics) }
             }
@@ -602,11 +661,10 @@ fn outcome_screen(
 ) -> Response {
     let words = visit.words();
     let message = match status.state {
-        TicketState::Approved => words.phone_done_approved,
-        TicketState::Rejected => words.phone_done_rejected,
-        TicketState::Cancelled => words.phone_done_cancelled,
-        TicketState::Failed => words.phone_done_failed,
-        TicketState::TimedOut | TicketState::Pending => words.phone_done_timed_out,
+        TicketState::Approved if phone_consent::is_data_request(status.kind) => {
+            phone_consent::approved_message(visit.lang, status)
+        }
+        state => outcome_message(words, state).to_owned(),
     };
     let screen = html! {
         section.outcome #outcome data-state=(status.state.as_str()) {
@@ -619,6 +677,16 @@ fn outcome_screen(
         }
     };
     html_response(StatusCode::OK, phone_frame(visit, Some(persona), screen))
+}
+
+fn outcome_message(words: &Words, state: TicketState) -> &'static str {
+    match state {
+        TicketState::Approved => words.phone_done_approved,
+        TicketState::Rejected => words.phone_done_rejected,
+        TicketState::Cancelled => words.phone_done_cancelled,
+        TicketState::Failed => words.phone_done_failed,
+        TicketState::TimedOut | TicketState::Pending => words.phone_done_timed_out,
+    }
 }
 
 fn failure_page(visit: &Visit, failure: &PageFailure) -> Response {
