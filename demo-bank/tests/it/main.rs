@@ -6,6 +6,7 @@ mod account;
 mod callback;
 mod home;
 mod login;
+mod open_account;
 
 use axum::Router;
 use axum::body::Body;
@@ -31,6 +32,15 @@ async fn bank() -> anyhow::Result<(TestSandbox, Browser)> {
 async fn bank_with(
     adjust: impl FnOnce(&mut ClientConfig),
 ) -> anyhow::Result<(TestSandbox, Browser)> {
+    bank_asking_for(&["eidapi_auth"], adjust).await
+}
+
+/// A bank whose logins ask for `login_scopes` (the fixture sandbox grants login, profiles and form
+/// filling), with its client configuration adjusted by `adjust`.
+async fn bank_asking_for(
+    login_scopes: &[&str],
+    adjust: impl FnOnce(&mut ClientConfig),
+) -> anyhow::Result<(TestSandbox, Browser)> {
     let sandbox = TestSandbox::start_with(|config| {
         config.redirect_uris.push(CALLBACK_URI.to_owned());
     })
@@ -41,7 +51,10 @@ async fn bank_with(
         client,
         mount_path: MOUNT_PATH.to_owned(),
         redirect_uri: CALLBACK_URI.to_owned(),
-        login_scopes: vec!["eidapi_auth".to_owned()],
+        login_scopes: login_scopes
+            .iter()
+            .map(|scope| (*scope).to_owned())
+            .collect(),
     })?;
     let browser = Browser {
         app: Router::new().nest(MOUNT_PATH, router),
@@ -88,6 +101,17 @@ impl Browser {
         let request =
             Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         self.send(request, Body::from(form.to_owned())).await
+    }
+
+    /// POSTs raw bytes, as iAM Smart POSTs a callback.
+    async fn post_bytes(
+        &mut self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> anyhow::Result<Page> {
+        let request = Request::post(path).header(header::CONTENT_TYPE, content_type);
+        self.send(request, Body::from(body)).await
     }
 
     /// Follows a redirect that leads back into the bank (`http://bank.test/...` or a bare path).
