@@ -9,7 +9,7 @@ use fantoccini::{Locator, wd::WindowHandle};
 
 /// Starts at Demo Bank in `lang` and clicks "Login with iAM Smart"; returns once the broker page shows its
 /// ticket, with the first tab's handle.
-async fn start_at_demo_bank(
+pub(crate) async fn start_at_demo_bank(
     browser: &Browser,
     portal: &Portal,
     lang: &str,
@@ -34,7 +34,10 @@ async fn start_at_demo_bank(
 
 /// Opens the QR code's link (the virtual phone at this ticket) in a new tab and signs the phone in as
 /// `persona`; returns the phone tab's handle.
-async fn open_phone_from_qr(browser: &Browser, persona: &str) -> anyhow::Result<WindowHandle> {
+pub(crate) async fn open_phone_from_qr(
+    browser: &Browser,
+    persona: &str,
+) -> anyhow::Result<WindowHandle> {
     let client = &browser.client;
     let qr_payload = client
         .find(Locator::Css("#qr-code"))

@@ -2,6 +2,7 @@
 //! them, and the tests click through as a visitor would.
 
 mod console;
+mod form_filling;
 mod guides;
 mod landing;
 mod login_journey;

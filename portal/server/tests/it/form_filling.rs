@@ -368,3 +368,136 @@ on_both_engines!(
     anonymous_form_filling_runs_headlessly_on_sqlite,
     anonymous_form_filling_runs_headlessly_on_postgres
 );
+
+/// The consent screen over real HTTP, as a phone without JavaScript uses it: the ticket page lists the
+/// form and every field with the persona's value (mandatory ones locked), the tick boxes travel through
+/// the PIN page, and the approval releases exactly the ticked set to the RP.
+async fn the_phone_consents_field_by_field_through_its_pages(
+    portal: &TestPortal,
+) -> anyhow::Result<()> {
+    let mut listener = CallbackListener::start().await?;
+    let (_rp, client) = register(portal, Some(listener.url.clone())).await?;
+    let token = log_in(&client, "iamsmart-user").await?;
+    let mut request = account_form();
+    request.eme_fields.push("maritalStatus".into());
+    request.form_desc = Some("Savings account".into());
+    let initiated = client.initiate_form_filling(&token, &request).await?;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let ticket_url = portal.url(&format!(
+        "/phone/{}/tickets/{}",
+        client.config().client_id,
+        initiated.ticket_id
+    ));
+    let get = |url: String, persona: &'static str| {
+        http.get(url)
+            .header("cookie", format!("iams_phone_persona={persona}"))
+            .send()
+    };
+
+    let screen = get(ticket_url.clone(), "iamsmart-user").await?;
+    assert_eq!(screen.status(), 200);
+    let screen = screen.text().await?;
+    assert!(
+        screen.contains(r#"id="form-name">Open an account<"#),
+        "{screen}"
+    );
+    assert!(screen.contains(r#"id="form-num">Form number DB-001<"#));
+    assert!(screen.contains("Savings account"));
+    for field in [
+        "enName",
+        "idNo",
+        "emailAddress",
+        "mobileNumber",
+        "residentialAddress",
+    ] {
+        assert!(
+            screen.contains(&format!(r#"type="hidden" name="field" value="{field}""#)),
+            "{field} is mandatory and travels as a hidden input"
+        );
+    }
+    for field in ["educationLevel", "maritalStatus"] {
+        assert!(screen.contains(&format!(
+            r#"type="checkbox" id="consent-{field}" name="field" value="{field}" checked"#
+        )));
+    }
+    // The persona's HKID as written, not its JSON.
+    assert!(!screen.contains("Identification"));
+
+    // Another persona is told the request is not theirs and gets no approve button.
+    let other = get(ticket_url.clone(), "iamsmart-plus-user")
+        .await?
+        .text()
+        .await?;
+    assert!(other.contains(r#"id="other-user""#));
+    assert!(!other.contains(r#"id="approve-request""#));
+
+    // The tick boxes (all but maritalStatus) go to the PIN page, which carries them on.
+    let ticked = "consent=1&field=enName&field=idNo&field=emailAddress&field=mobileNumber\
+                  &field=residentialAddress&field=educationLevel";
+    let confirm = get(format!("{ticket_url}/confirm?{ticked}"), "iamsmart-user")
+        .await?
+        .text()
+        .await?;
+    assert!(confirm.contains(r#"id="pin""#), "{confirm}");
+    assert!(confirm.contains(r#"name="field" value="educationLevel""#));
+    assert!(!confirm.contains(r#"value="maritalStatus""#));
+    let approved = http
+        .post(format!("{ticket_url}/approve"))
+        .header("cookie", "iams_phone_persona=iamsmart-user")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("{ticked}&pin=123456"))
+        .send()
+        .await?;
+    assert_eq!(approved.status(), 200);
+    let approved = approved.text().await?;
+    assert!(approved.contains(r#"data-state="approved""#), "{approved}");
+
+    let (content_type, body) = listener.next().await?;
+    let opened = client.open_callback(&body, &content_type)?;
+    assert!(opened.is_success(), "{}", opened.code);
+    assert!(opened.result.field("educationLevel").is_some());
+    assert!(opened.result.field("maritalStatus").is_none(), "unticked");
+    assert!(opened.result.field("emailAddress").is_some());
+    Ok(())
+}
+on_both_engines!(
+    the_phone_consents_field_by_field_through_its_pages,
+    the_phone_consents_field_by_field_on_sqlite,
+    the_phone_consents_field_by_field_on_postgres
+);
+
+/// Unticking a mandatory field by hand-editing the form is refused on the phone with `D20003`, and the
+/// request stays pending.
+async fn the_phone_refuses_a_consent_without_a_mandatory_field(
+    portal: &TestPortal,
+) -> anyhow::Result<()> {
+    let (_rp, client) = register(portal, None).await?;
+    let token = log_in(&client, "iamsmart-user").await?;
+    let initiated = client
+        .initiate_form_filling(&token, &account_form())
+        .await?;
+    let ticket_url = portal.url(&format!(
+        "/phone/{}/tickets/{}",
+        client.config().client_id,
+        initiated.ticket_id
+    ));
+    let answer = reqwest::Client::new()
+        .post(format!("{ticket_url}/approve"))
+        .header("cookie", "iams_phone_persona=iamsmart-user")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("consent=1&field=enName&method=biometric")
+        .send()
+        .await?;
+    assert_eq!(answer.status(), 409);
+    let page = answer.text().await?;
+    assert!(page.contains(r#"data-error-code="D20003""#), "{page}");
+    assert!(page.contains(r#"id="consent""#), "the consent screen again");
+    Ok(())
+}
+on_both_engines!(
+    the_phone_refuses_a_consent_without_a_mandatory_field,
+    the_phone_refuses_a_partial_mandatory_consent_on_sqlite,
+    the_phone_refuses_a_partial_mandatory_consent_on_postgres
+);
