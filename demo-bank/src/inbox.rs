@@ -93,6 +93,7 @@ pub(crate) async fn receive(State(bank): State<Bank>, headers: HeaderMap, body: 
         .and_then(|value| value.to_str().ok())
         .unwrap_or("application/json")
         .to_owned();
+    // ANCHOR: receive_callback
     let opened = match bank.client.open_callback(&body, &content_type) {
         Ok(opened) => opened,
         Err(error) => {
@@ -106,6 +107,7 @@ pub(crate) async fn receive(State(bank): State<Bank>, headers: HeaderMap, body: 
     };
     bank.inbox
         .put(ticket_id.to_owned(), Delivered { body, content_type });
+    // ANCHOR_END: receive_callback
     tracing::info!(
         code = opened.code.as_str(),
         "received a callback from iAM Smart"

@@ -579,6 +579,14 @@ pub fn markdown() -> String {
          and streets are real. E-mail addresses use reserved example domains only.\n\n",
         CATALOGUE.len()
     ));
+    out.push_str(
+        "A sandbox can also have personas of its developer's own making: in the console, on the \
+         sandbox's **Personas** page, start from a catalogue persona or from scratch, edit the \
+         profile as JSON in the shapes of PROTOCOL §3.1 (checked with the generator's own rules: \
+         HKID check digits, structured addresses, phone ranges, code tables), import and export the \
+         whole set as JSON, choose which personas the sandbox offers, and reset to this catalogue. \
+         A custom persona with a catalogue id replaces that entry.\n\n",
+    );
     // The anchors let the portal's personas guide quote the table and the code tables from this file.
     out.push_str("<!-- ANCHOR: catalogue -->\n");
     out.push_str("| id | what it tests | user type | notable data |\n");

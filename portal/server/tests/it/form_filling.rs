@@ -145,6 +145,7 @@ async fn form_filling_callback_reaches_the_rp_and_decrypts_from_secret_key_alone
     let initiated = client.initiate_form_filling(&token, &request).await?;
     assert!(initiated.auth_by_qr);
     // The user unticks educationLevel (optional) on the phone; CI does it with a field subset.
+    // ANCHOR: approve_subset
     let redirect = client
         .approve_ticket_with_fields(
             &initiated.ticket_id,
@@ -158,6 +159,7 @@ async fn form_filling_callback_reaches_the_rp_and_decrypts_from_secret_key_alone
             ],
         )
         .await?;
+    // ANCHOR_END: approve_subset
     assert_eq!(
         CallbackParams::from_url(&redirect).business_id.as_deref(),
         Some(request.business_id.as_str())
