@@ -9,6 +9,7 @@ mod api;
 mod broker;
 pub mod ca;
 mod callbacks;
+pub mod config_key;
 mod console_backend;
 pub mod db;
 pub mod demo;
@@ -40,7 +41,7 @@ use axum::{
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use portal_app::{App, BUNDLE_NAME, shell};
-use sandbox_runtime::{Limits, Runtime, RuntimeConfig, SandboxError};
+use sandbox_runtime::{ConfigKey, Limits, Runtime, RuntimeConfig, SandboxError};
 use tokio::net::TcpListener;
 use tower_http::{
     compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
@@ -67,6 +68,9 @@ pub struct PortalConfig {
     /// The address developers reach this server at, for the demo file and messages; defaults to the
     /// listening address.
     pub public_base_url: Option<String>,
+    /// Seals every sandbox configuration at rest (`config_key::resolve` finds it for the binary). Every start,
+    /// and every process sharing the database, must use the same key.
+    pub config_key: ConfigKey,
 }
 
 /// A server that is bound and ready: its address, and the future that runs it until shutdown.
@@ -103,6 +107,13 @@ pub enum StartError {
         "could not prepare the sandbox runtime (is the guest built? `cargo xtask build` builds it)"
     )]
     Runtime(#[source] SandboxError),
+    #[error(
+        "the configuration key does not match the one that sealed these sandboxes; start with the key they were \
+         sealed with (PORTAL_CONFIG_KEY, or config.key in the data directory)"
+    )]
+    ConfigKeyMismatch,
+    #[error("could not seal the stored sandbox configurations")]
+    Sealing(#[source] SandboxError),
     #[error("could not seed the demo sandbox")]
     Demo(#[source] anyhow::Error),
     #[error("the guides in content/ could not be rendered: {0}")]
@@ -136,10 +147,23 @@ pub async fn start(config: &PortalConfig) -> Result<RunningPortal, StartError> {
             guest_path: config.guest_path.clone(),
             cache_dir: config.cache_dir.clone(),
             limits: Limits::default(),
+            config_key: config.config_key.clone(),
         },
         database.pool().clone(),
     )
     .map_err(StartError::Runtime)?;
+    // Before anything reads a configuration: refuse a key that cannot open them, and seal any row still stored
+    // in clear (written before sealing existed).
+    let sealed = runtime
+        .seal_stored_configs()
+        .await
+        .map_err(|error| match error {
+            SandboxError::ConfigKeyMismatch => StartError::ConfigKeyMismatch,
+            other => StartError::Sealing(other),
+        })?;
+    if sealed > 0 {
+        tracing::info!(sealed, "sealed sandbox configurations stored in clear");
+    }
     let listener = TcpListener::bind(config.listen_addr)
         .await
         .map_err(|source| StartError::Bind {

@@ -14,5 +14,6 @@ mod maker_checker;
 mod pages;
 mod personas;
 mod relying_party;
+mod sealing;
 mod signing;
 mod support;
