@@ -195,20 +195,76 @@ pub mod backend {
 
     pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+    /// A message in the portal's three languages; a server function answers with the one the visitor reads.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Localised {
+        pub en: String,
+        pub zh_hk: String,
+        pub zh_cn: String,
+    }
+
+    impl Localised {
+        pub fn new(
+            en: impl Into<String>,
+            zh_hk: impl Into<String>,
+            zh_cn: impl Into<String>,
+        ) -> Localised {
+            Localised {
+                en: en.into(),
+                zh_hk: zh_hk.into(),
+                zh_cn: zh_cn.into(),
+            }
+        }
+
+        /// The message in `lang`.
+        pub fn in_lang(&self, lang: crate::i18n::Lang) -> &str {
+            match lang {
+                crate::i18n::Lang::En => &self.en,
+                crate::i18n::Lang::ZhHk => &self.zh_hk,
+                crate::i18n::Lang::ZhCn => &self.zh_cn,
+            }
+        }
+
+        pub fn sign_in_first() -> Localised {
+            Localised::new("sign in first", "請先登入", "请先登录")
+        }
+
+        pub fn expired_form() -> Localised {
+            Localised::new(
+                "this form has expired; reload the page and try again",
+                "此表格已過期，請重新載入頁面再試",
+                "此表单已过期，请重新加载页面再试",
+            )
+        }
+
+        pub fn console_unavailable() -> Localised {
+            Localised::new(
+                "the console is not available",
+                "控制台暫時無法使用",
+                "控制台暂时无法使用",
+            )
+        }
+
+        pub fn approve_or_reject() -> Localised {
+            Localised::new(
+                "decide with approve or reject",
+                "請選擇批准或拒絕",
+                "请选择批准或拒绝",
+            )
+        }
+    }
+
     /// A refusal the visitor can act on: the HTTP status the server function answers with and a message fit to
-    /// show. Server functions never answer 500 for these.
+    /// show, in each language. Server functions never answer 500 for these.
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct ConsoleError {
         pub status: u16,
-        pub message: String,
+        pub message: Localised,
     }
 
     impl ConsoleError {
-        pub fn new(status: u16, message: impl Into<String>) -> ConsoleError {
-            ConsoleError {
-                status,
-                message: message.into(),
-            }
+        pub fn new(status: u16, message: Localised) -> ConsoleError {
+            ConsoleError { status, message }
         }
     }
 
@@ -381,7 +437,12 @@ pub(crate) mod request {
     }
 
     pub fn backend() -> Result<Backend, ServerFnError> {
-        use_context::<Backend>().ok_or_else(|| ServerFnError::new("the console is not available"))
+        use_context::<Backend>().ok_or_else(|| {
+            refuse(super::backend::ConsoleError::new(
+                503,
+                super::backend::Localised::console_unavailable(),
+            ))
+        })
     }
 
     /// Refuses a state-changing call whose form token does not match the CSRF cookie.
@@ -397,16 +458,15 @@ pub(crate) mod request {
         if equal {
             Ok(())
         } else {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(http::StatusCode::FORBIDDEN);
-            }
-            Err(ServerFnError::new(
-                "this form has expired; reload the page and try again",
-            ))
+            Err(refuse(super::backend::ConsoleError::new(
+                403,
+                super::backend::Localised::expired_form(),
+            )))
         }
     }
 
-    /// Answers with the refusal's status and message.
+    /// Answers with the refusal's status and its message in the visitor's language (`?lang=`, the `lang`
+    /// cookie, then `Accept-Language`, as for pages).
     pub fn refuse(error: super::backend::ConsoleError) -> ServerFnError {
         if let (Some(response), Ok(status)) = (
             use_context::<leptos_axum::ResponseOptions>(),
@@ -414,7 +474,7 @@ pub(crate) mod request {
         ) {
             response.set_status(status);
         }
-        ServerFnError::new(error.message)
+        ServerFnError::new(error.message.in_lang(crate::lang::initial_lang()))
     }
 
     pub fn session() -> Option<String> {
@@ -533,7 +593,12 @@ pub async fn load_console() -> Result<Option<ConsoleOverview>, ServerFnError> {
 #[cfg(feature = "ssr")]
 pub(crate) fn signed_in_session() -> Result<String, ServerFnError> {
     request::session()
-        .ok_or_else(|| request::refuse(backend::ConsoleError::new(401, "sign in first")))
+        .ok_or_else(|| {
+            request::refuse(backend::ConsoleError::new(
+                401,
+                backend::Localised::sign_in_first(),
+            ))
+        })
 }
 
 #[server(prefix = "/_console", endpoint = "create_org")]

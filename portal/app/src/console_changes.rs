@@ -77,7 +77,7 @@ pub async fn decide_proposal(
         _ => {
             return Err(request::refuse(backend::ConsoleError::new(
                 400,
-                "decide with approve or reject",
+                backend::Localised::approve_or_reject(),
             )));
         }
     };

@@ -23,6 +23,7 @@ mod page;
 mod personas;
 mod phone;
 mod reference;
+mod refusals;
 mod rp_key;
 mod security;
 mod tenant;

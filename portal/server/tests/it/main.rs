@@ -13,6 +13,7 @@ mod login_journey;
 mod maker_checker;
 mod pages;
 mod personas;
+mod refusals;
 mod relying_party;
 mod sealing;
 mod signing;
