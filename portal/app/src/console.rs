@@ -845,14 +845,12 @@ pub fn ConsolePage() -> impl IntoView {
     let reset_action = ServerAction::<ResetSandbox>::new();
     let delete_action = ServerAction::<DeleteSandbox>::new();
     let sign_out_action = ServerAction::<SignOut>::new();
-    let add_member_action = ServerAction::<crate::console_changes::AddMember>::new();
     let overview = Resource::new(
         move || {
             (
                 create_org_action.version().get(),
                 create_sandbox_action.version().get(),
                 delete_action.version().get(),
-                add_member_action.version().get(),
             )
         },
         |_| load_console(),
@@ -881,12 +879,9 @@ pub fn ConsolePage() -> impl IntoView {
     };
     let org_card = move |org: OrgView| {
         let is_creator = org.roles.iter().any(|role| role == "creator");
-        let members = crate::console_changes::members_section(
-            org.org_id.clone(),
-            org.members.clone(),
-            org.roles.iter().any(|role| role == "approver"),
-            add_member_action,
-        );
+        // The members page is server-rendered (no bundle cost), so the router must not take this link.
+        let members_href = format!("/console/orgs/{}/members", org.org_id);
+        let member_count = org.members.len();
         let roles = org
             .roles
             .iter()
@@ -902,7 +897,12 @@ pub fn ConsolePage() -> impl IntoView {
             <article class="card org" data-org-id=org.org_id.clone()>
                 <h3>{org.name.clone()}</h3>
                 <p class="muted">{move || text().your_roles} ": " {roles}</p>
-                {members}
+                <p>
+                    <a class="members-link" rel="external" href=members_href>
+                        {move || crate::console_words::words(ui_lang.get()).members_link}
+                    </a>
+                    " (" {member_count} ")"
+                </p>
                 <h4>{move || text().sandboxes}</h4>
                 {if org.sandboxes.is_empty() {
                     view! { <p class="muted">{move || text().no_sandboxes}</p> }.into_any()
@@ -1007,7 +1007,6 @@ pub fn ConsolePage() -> impl IntoView {
             {action_error(create_sandbox_action.value())}
             {action_error(reset_action.value())}
             {action_error(delete_action.value())}
-            {action_error(add_member_action.value())}
             {new_sandbox}
         </section>
     }
@@ -1025,7 +1024,6 @@ pub fn SandboxPage() -> impl IntoView {
     let rotate_action = ServerAction::<RotateSecret>::new();
     let inject_action = ServerAction::<InjectFault>::new();
     let clear_action = ServerAction::<ClearFaults>::new();
-    let change_actions = crate::console_changes::ChangeActions::new();
     let settings = Resource::new(
         move || {
             (
@@ -1034,7 +1032,6 @@ pub fn SandboxPage() -> impl IntoView {
                 travel_action.version().get(),
                 inject_action.version().get(),
                 clear_action.version().get(),
-                change_actions.version(),
             )
         },
         |(id, ..)| load_sandbox(id),
@@ -1046,11 +1043,7 @@ pub fn SandboxPage() -> impl IntoView {
             .map(|answer| matches!(answer, Ok(Some(_))))
     });
     let settings_view = move |view: SandboxSettingsView| {
-        let change_rows = crate::console_changes::settings_rows(&view);
-        let change_forms = view
-            .can_edit
-            .then(|| crate::console_changes::creator_forms(&view, change_actions));
-        let proposals = crate::console_changes::proposals_table(&view, change_actions);
+        let pre_production = view.pre_production;
         let id = view.sandbox.sandbox_id.clone();
         let uris = view.redirect_uris.join("\n");
         let chosen = view.auto_responder.clone();
@@ -1188,14 +1181,20 @@ pub fn SandboxPage() -> impl IntoView {
                 <dd id="redirect-uris">{view.redirect_uris.join(" ")}</dd>
                 <dt>{move || text().time_offset}</dt>
                 <dd id="time-offset">{view.time_offset_minutes}</dd>
-                {change_rows}
+                <dt>{move || crate::console_words::words(ui_lang.get()).pre_production}</dt>
+                <dd id="pre-production" data-pre-production=pre_production.to_string()>
+                    {move || {
+                        let words = crate::console_words::words(ui_lang.get());
+                        if pre_production { words.yes } else { words.no }
+                    }}
+                </dd>
             </dl>
             <p><a href=format!("/phone/{}", view.sandbox.client_id)>{move || text().open_phone}</a></p>
             // The persona pages are server-rendered (no bundle cost), so the router must not take this link.
             <p><a id="open-personas" rel="external" href=format!("/console/sandboxes/{}/personas", view.sandbox.sandbox_id)>{move || text().personas_link}</a></p>
+            // The maker/checker page is server-rendered (no bundle cost), so the router must not take this link.
+            <p><a id="open-changes" rel="external" href=format!("/console/sandboxes/{}/changes", view.sandbox.sandbox_id)>{move || crate::console_words::words(ui_lang.get()).changes_link}</a></p>
             {edit_forms}
-            {change_forms}
-            {proposals}
             {fault_forms}
         }
     };
@@ -1227,7 +1226,16 @@ pub fn SandboxPage() -> impl IntoView {
             {action_error(rotate_action.value())}
             {action_error(inject_action.value())}
             {action_error(clear_action.value())}
-            {change_actions.feedback(settings_proposed)}
+            {move || {
+                (settings_proposed.get() == Some(true))
+                    .then(|| {
+                        view! {
+                            <p class="notice" role="status" id="proposed-notice">
+                                {move || crate::console_words::words(ui_lang.get()).proposed_notice}
+                            </p>
+                        }
+                    })
+            }}
             {move || {
                 rotate_action
                     .value()

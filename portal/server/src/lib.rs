@@ -9,8 +9,10 @@ mod api;
 mod broker;
 pub mod ca;
 mod callbacks;
+mod changes;
 pub mod config_key;
 mod console_backend;
+mod console_pages;
 pub mod db;
 pub mod demo;
 mod faults;
@@ -24,6 +26,7 @@ mod personas;
 mod phone;
 mod reference;
 mod refusals;
+mod request_detail;
 mod rp_key;
 mod security;
 mod tenant;
@@ -296,6 +299,39 @@ pub fn app(
             .as_deref()
             .is_some_and(|url| url.starts_with("https://")),
     });
+    let console_pages = Router::new()
+        .route("/console/sandboxes/{id}/changes", get(changes::page))
+        .route(
+            "/console/sandboxes/{id}/changes/pre-production",
+            post(changes::post_pre_production),
+        )
+        .route(
+            "/console/sandboxes/{id}/changes/scopes",
+            post(changes::post_scopes),
+        )
+        .route(
+            "/console/sandboxes/{id}/changes/rp-key",
+            post(changes::post_rp_key),
+        )
+        .route(
+            "/console/sandboxes/{id}/changes/decide",
+            post(changes::post_decide),
+        )
+        .route(
+            "/console/orgs/{id}/members",
+            get(changes::members).post(changes::add_member),
+        )
+        .route(
+            "/console/sandboxes/{id}/requests/{request_id}",
+            get(request_detail::page),
+        )
+        .with_state(console_pages::ConsolePages {
+            backend: console.clone(),
+            secure_cookies: config
+                .public_base_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("https://")),
+        });
     let inspector = inspector::Inspector {
         pool: database.pool().clone(),
         live: live::LiveFeed::start(database.engine(), &config.database_url),
@@ -430,6 +466,7 @@ pub fn app(
         .merge(login_pages)
         .merge(live_stream)
         .merge(persona_pages)
+        .merge(console_pages)
         .merge(signing_authority.router())
         .merge(guides::router())
         .route("/reference", get(reference::page))

@@ -4,6 +4,7 @@
 mod api;
 mod certificates;
 mod console;
+mod console_pages;
 mod database;
 mod form_filling;
 mod guides;
