@@ -73,15 +73,15 @@ impl ConfigKey {
     /// white space is ignored, so a key file may end with a newline.
     pub fn parse(text: &str) -> Result<ConfigKey, ConfigKeyError> {
         let text = text.trim();
-        let bytes = if text.len() == 2 * CONFIG_KEY_BYTES && text.bytes().all(|b| b.is_ascii_hexdigit())
-        {
-            hex::decode(text).map_err(|_| ConfigKeyError::Malformed)?
-        } else {
-            STANDARD
-                .decode(text)
-                .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(text))
-                .map_err(|_| ConfigKeyError::Malformed)?
-        };
+        let bytes =
+            if text.len() == 2 * CONFIG_KEY_BYTES && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+                hex::decode(text).map_err(|_| ConfigKeyError::Malformed)?
+            } else {
+                STANDARD
+                    .decode(text)
+                    .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(text))
+                    .map_err(|_| ConfigKeyError::Malformed)?
+            };
         let key: [u8; CONFIG_KEY_BYTES] =
             bytes.try_into().map_err(|_| ConfigKeyError::Malformed)?;
         Ok(ConfigKey::from_bytes(key))
@@ -153,7 +153,9 @@ impl ConfigKey {
                     aad: sandbox_id.as_bytes(),
                 },
             )
-            .map_err(|_| damaged("does not open with the configuration key (it was altered or moved)"))?;
+            .map_err(|_| {
+                damaged("does not open with the configuration key (it was altered or moved)")
+            })?;
         String::from_utf8(opened).map_err(|_| damaged("is not UTF-8 once opened"))
     }
 
@@ -225,7 +227,13 @@ mod tests {
         let opened = key.open("sbx_1", key.id(), &altered);
         assert!(matches!(opened, Err(SandboxError::SealedConfig { .. })));
 
-        for garbage in ["", "{}", "aes256gcm.v1.", "aes256gcm.v1.!!!", "aes256gcm.v1.AAAA"] {
+        for garbage in [
+            "",
+            "{}",
+            "aes256gcm.v1.",
+            "aes256gcm.v1.!!!",
+            "aes256gcm.v1.AAAA",
+        ] {
             let opened = key.open("sbx_1", key.id(), garbage);
             assert!(
                 matches!(opened, Err(SandboxError::SealedConfig { .. })),
@@ -238,16 +246,26 @@ mod tests {
     fn keys_parse_from_hex_and_base64_and_refuse_anything_else() {
         let key = key(0xab);
         let hex = key.expose_hex();
-        assert_eq!(ConfigKey::parse(&hex).map(|k| k.id().to_owned()), Ok(key.id().to_owned()));
+        assert_eq!(
+            ConfigKey::parse(&hex).map(|k| k.id().to_owned()),
+            Ok(key.id().to_owned())
+        );
         assert_eq!(
             ConfigKey::parse(&format!("{hex}\n")).map(|k| k.id().to_owned()),
             Ok(key.id().to_owned())
         );
         let base64 = STANDARD.encode([0xab; CONFIG_KEY_BYTES]);
-        assert_eq!(ConfigKey::parse(&base64).map(|k| k.id().to_owned()), Ok(key.id().to_owned()));
+        assert_eq!(
+            ConfigKey::parse(&base64).map(|k| k.id().to_owned()),
+            Ok(key.id().to_owned())
+        );
         let unpadded = base64.trim_end_matches('=');
-        assert_eq!(ConfigKey::parse(unpadded).map(|k| k.id().to_owned()), Ok(key.id().to_owned()));
-        for bad in ["", "abc", &hex[..62], &STANDARD.encode([1u8; 16]), "not a key at all"] {
+        assert_eq!(
+            ConfigKey::parse(unpadded).map(|k| k.id().to_owned()),
+            Ok(key.id().to_owned())
+        );
+        let short = STANDARD.encode([1u8; 16]);
+        for bad in ["", "abc", &hex[..62], short.as_str(), "not a key at all"] {
             assert_eq!(
                 ConfigKey::parse(bad).map(|k| k.id().to_owned()),
                 Err(ConfigKeyError::Malformed),

@@ -592,13 +592,12 @@ pub async fn load_console() -> Result<Option<ConsoleOverview>, ServerFnError> {
 
 #[cfg(feature = "ssr")]
 pub(crate) fn signed_in_session() -> Result<String, ServerFnError> {
-    request::session()
-        .ok_or_else(|| {
-            request::refuse(backend::ConsoleError::new(
-                401,
-                backend::Localised::sign_in_first(),
-            ))
-        })
+    request::session().ok_or_else(|| {
+        request::refuse(backend::ConsoleError::new(
+            401,
+            backend::Localised::sign_in_first(),
+        ))
+    })
 }
 
 #[server(prefix = "/_console", endpoint = "create_org")]

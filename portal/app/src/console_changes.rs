@@ -121,4 +121,3 @@ pub fn utc_minute(epoch_ms: i64) -> String {
         minute_of_day % 60
     )
 }
-

@@ -37,10 +37,7 @@ pub struct PageQuery {
 }
 
 fn not_found() -> ConsoleError {
-    ConsoleError::new(
-        404,
-        Localised::new("not found", "找不到", "未找到"),
-    )
+    ConsoleError::new(404, Localised::new("not found", "找不到", "未找到"))
 }
 
 fn kind_label(words: &ConsoleWords, kind: &str) -> &'static str {
@@ -324,7 +321,11 @@ pub async fn post(
     };
     match outcome {
         Ok(proposal) => {
-            let done = if proposal.is_some() { "proposed" } else { "saved" };
+            let done = if proposal.is_some() {
+                "proposed"
+            } else {
+                "saved"
+            };
             see_other(&format!("{}?done={done}", changes_path(&sandbox_id)))
         }
         Err(error) => match settings(&pages, &visitor, &sandbox_id).await {

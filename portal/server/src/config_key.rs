@@ -29,13 +29,13 @@ pub enum KeySource {
 pub enum ConfigKeyFileError {
     #[error("PORTAL_CONFIG_KEY is not a usable key: {0}")]
     Environment(#[source] ConfigKeyError),
-    #[error("the configuration key file {} is not a usable key (restore it from a backup; a new key cannot open the sandboxes it sealed): {source}", path.display())]
+    #[error("the configuration key file {} is not a usable key (restore it from a backup; a new key cannot open the sandboxes it sealed): {source}", .path.display())]
     Malformed {
         path: PathBuf,
         #[source]
         source: ConfigKeyError,
     },
-    #[error("could not read or create the configuration key file {}", path.display())]
+    #[error("could not read or create the configuration key file {}", .path.display())]
     Io {
         path: PathBuf,
         #[source]
@@ -49,7 +49,10 @@ pub fn resolve(
     environment_value: Option<&str>,
     data_dir: &Path,
 ) -> Result<(ConfigKey, KeySource), ConfigKeyFileError> {
-    match environment_value.map(str::trim).filter(|value| !value.is_empty()) {
+    match environment_value
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+    {
         Some(value) => ConfigKey::parse(value)
             .map(|key| (key, KeySource::Environment))
             .map_err(ConfigKeyFileError::Environment),
@@ -70,7 +73,10 @@ pub fn load_or_create(path: &Path) -> Result<(ConfigKey, KeySource), ConfigKeyFi
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
         Err(error) => return Err(io(error)),
     }
-    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent).map_err(io)?;
     }
     let key = ConfigKey::generate();
@@ -127,7 +133,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).expect("metadata").permissions().mode();
+            let mode = std::fs::metadata(&path)
+                .expect("metadata")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
         }
         let (again, source) = resolve(None, &dir).expect("the key file is read");
@@ -143,10 +152,16 @@ mod tests {
         let (key, source) = resolve(Some(&hex), &dir).expect("the variable is used");
         assert_eq!(source, KeySource::Environment);
         assert_eq!(key.id(), ConfigKey::from_bytes([0x11; 32]).id());
-        assert!(!dir.exists(), "no key file is made when the variable is set");
+        assert!(
+            !dir.exists(),
+            "no key file is made when the variable is set"
+        );
         let error = resolve(Some("too short"), &dir).expect_err("a bad value is refused");
         assert!(error.to_string().contains("PORTAL_CONFIG_KEY"), "{error}");
-        assert!(!error.to_string().contains("too short"), "the value is never repeated");
+        assert!(
+            !error.to_string().contains("too short"),
+            "the value is never repeated"
+        );
         // An empty variable counts as unset.
         let (_, source) = resolve(Some(""), &dir).expect("the key file is used");
         assert!(matches!(source, KeySource::CreatedFile(_)));
@@ -160,8 +175,14 @@ mod tests {
         let path = dir.join(KEY_FILE_NAME);
         std::fs::write(&path, "not a key\n").expect("writing");
         let error = resolve(None, &dir).expect_err("a damaged file is refused");
-        assert!(matches!(error, ConfigKeyFileError::Malformed { .. }), "{error}");
-        assert_eq!(std::fs::read_to_string(&path).expect("reading"), "not a key\n");
+        assert!(
+            matches!(error, ConfigKeyFileError::Malformed { .. }),
+            "{error}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("reading"),
+            "not a key\n"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

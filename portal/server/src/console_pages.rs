@@ -47,7 +47,11 @@ pub(crate) struct Visitor {
 }
 
 impl Visitor {
-    pub(crate) fn new(pages: &ConsolePages, headers: &HeaderMap, query_lang: Option<&str>) -> Visitor {
+    pub(crate) fn new(
+        pages: &ConsolePages,
+        headers: &HeaderMap,
+        query_lang: Option<&str>,
+    ) -> Visitor {
         let (lang, remember_lang) = crate::guides::visitor_lang(query_lang, headers);
         let session =
             crate::page::cookie(headers, SESSION_COOKIE).filter(|value| !value.is_empty());
@@ -99,7 +103,10 @@ impl Visitor {
         let lang_cookie = self
             .remember_lang
             .then(|| portal_app::cookie_value(self.lang));
-        for cookie in [self.new_csrf_cookie.clone(), lang_cookie].into_iter().flatten() {
+        for cookie in [self.new_csrf_cookie.clone(), lang_cookie]
+            .into_iter()
+            .flatten()
+        {
             if let Ok(value) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }

@@ -65,7 +65,10 @@ async fn main() -> anyhow::Result<()> {
             .context("finding the configuration key")?;
     match &key_source {
         KeySource::Environment => {
-            tracing::info!(key_id = config_key.id(), "configuration key from PORTAL_CONFIG_KEY");
+            tracing::info!(
+                key_id = config_key.id(),
+                "configuration key from PORTAL_CONFIG_KEY"
+            );
         }
         KeySource::File(path) => {
             tracing::info!(key_id = config_key.id(), file = %path.display(), "configuration key from its file");

@@ -88,7 +88,9 @@ pub async fn page(
         Err(error) => Err(error),
     };
     match detail {
-        Ok(Some(view)) => visitor.respond(StatusCode::OK, detail_page(&visitor, &sandbox_id, &view)),
+        Ok(Some(view)) => {
+            visitor.respond(StatusCode::OK, detail_page(&visitor, &sandbox_id, &view))
+        }
         Ok(None) => visitor.refuse(title, &ConsoleError::new(401, Localised::sign_in_first())),
         Err(error) => visitor.refuse(title, &error),
     }

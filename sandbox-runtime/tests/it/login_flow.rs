@@ -101,7 +101,11 @@ async fn the_native_baseline_runs_the_same_login_against_the_same_storage() {
     let Some(db) = TestDb::new(Backend::Sqlite).await else {
         return;
     };
-    a_full_login(&NativeRuntime::new(db.pool.clone(), test_limits(), test_config_key()), &db).await;
+    a_full_login(
+        &NativeRuntime::new(db.pool.clone(), test_limits(), test_config_key()),
+        &db,
+    )
+    .await;
 }
 
 #[tokio::test]

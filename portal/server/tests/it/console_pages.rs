@@ -134,7 +134,10 @@ async fn the_changes_page_proposes_and_another_approver_decides(
     assert!(html.contains("data-status=\"pending\""), "{html}");
     assert!(html.contains("<html lang=\"zh-HK\""), "{html}");
     assert!(html.contains("待批准的更改"), "{html}");
-    assert!(!html.contains("approve-form"), "the proposer cannot approve");
+    assert!(
+        !html.contains("approve-form"),
+        "the proposer cannot approve"
+    );
     let proposal_id = first_proposal_id(&html)?;
 
     // The proposer's own decision is refused on the page, in their language, with its status.
@@ -188,7 +191,11 @@ async fn the_changes_page_proposes_and_another_approver_decides(
     let (status, _, html) = post(
         &owner,
         &members,
-        &[("csrf", &csrf), ("email", "nobody@maker.example"), ("role", "creator")],
+        &[
+            ("csrf", &csrf),
+            ("email", "nobody@maker.example"),
+            ("role", "creator"),
+        ],
         Some("zh-HK"),
     )
     .await?;
@@ -275,18 +282,27 @@ async fn the_request_detail_page_shows_the_masked_exchange_to_members_only() -> 
     );
     let (status, _, html) = get(&owner, &path, None).await?;
     assert_eq!(status, StatusCode::OK, "{html}");
-    assert!(html.contains("<code id=\"request-code\">D00000</code>"), "{html}");
+    assert!(
+        html.contains("<code id=\"request-code\">D00000</code>"),
+        "{html}"
+    );
     assert!(html.contains("id=\"response-json\""), "{html}");
     assert!(html.contains("«masked"), "{html}");
     assert!(!html.contains(&sandbox.client_secret));
     assert!(!html.contains("<script"), "the page runs no script");
     let (_, _, html) = get(&owner, &path, Some("zh-CN")).await?;
-    assert!(html.contains("响应内容（加密前）") || html.contains("响应内容(加密前)"), "{html}");
+    assert!(
+        html.contains("响应内容（加密前）") || html.contains("响应内容(加密前)"),
+        "{html}"
+    );
 
     let outsider = signed_up(&portal, "peek@inspector.example").await?;
     let (status, _, _) = get(&outsider, &path, None).await?;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let unknown = format!("/console/sandboxes/{}/requests/no-such-request", sandbox.sandbox_id);
+    let unknown = format!(
+        "/console/sandboxes/{}/requests/no-such-request",
+        sandbox.sandbox_id
+    );
     let (status, _, _) = get(&owner, &unknown, None).await?;
     assert_eq!(status, StatusCode::NOT_FOUND);
     Ok(())

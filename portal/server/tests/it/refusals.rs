@@ -1,6 +1,6 @@
 //! The console's refusals come in the visitor's language: English, 繁體中文 or 简体中文, chosen like a page's
 //! language (the `lang` cookie the switcher sets, then `Accept-Language`), for every status the server functions
-//! answer with — here 400, 401, 403, 404 and 409.
+//! answer with — here 400, 401, 403, 404, 409 and 429.
 
 use reqwest::{StatusCode, header};
 
@@ -44,25 +44,46 @@ async fn refusals_come_in_the_language_the_visitor_chose() -> anyhow::Result<()>
     };
     let visitor = Visitor::arrive(&portal).await?;
     let csrf = visitor.csrf.clone();
-    let wrong = [
-        ("csrf", csrf.as_str()),
-        ("email", "nobody@example.com"),
-        ("password", "not the password at all"),
-    ];
-
-    // 401, by the cookie the language switcher sets, and by Accept-Language when there is no cookie.
-    for (cookie, accept, expected) in [
+    // 401, by the cookie the language switcher sets, and by Accept-Language when there is no cookie. Each case
+    // signs in as another address, so the sign-in rate limit (per address) stays out of the way.
+    for (case, (cookie, accept, expected)) in [
         (None, None, "the e-mail address or password is not right"),
         (Some("zh-HK"), None, "電郵地址或密碼不正確"),
         (Some("zh-CN"), None, "电子邮件地址或密码不正确"),
         (None, Some("zh-TW,zh;q=0.9"), "電郵地址或密碼不正確"),
         (None, Some("zh-CN,zh;q=0.9"), "电子邮件地址或密码不正确"),
-        (Some("en"), Some("zh-CN"), "the e-mail address or password is not right"),
-    ] {
+        (
+            Some("en"),
+            Some("zh-CN"),
+            "the e-mail address or password is not right",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let email = format!("nobody{case}@example.com");
+        let wrong = [
+            ("csrf", csrf.as_str()),
+            ("email", email.as_str()),
+            ("password", "not the password at all"),
+        ];
         let (status, body) = post_in(&visitor, "sign_in", &wrong, cookie, accept).await?;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
         assert!(body.contains(expected), "{cookie:?} {accept:?}: {body}");
     }
+
+    // 429: the sign-in rate limit, in 简体中文.
+    let limited = [
+        ("csrf", csrf.as_str()),
+        ("email", "limited@example.com"),
+        ("password", "not the password at all"),
+    ];
+    let mut last = (StatusCode::OK, String::new());
+    for _ in 0..6 {
+        last = post_in(&visitor, "sign_in", &limited, Some("zh-CN"), None).await?;
+    }
+    assert_eq!(last.0, StatusCode::TOO_MANY_REQUESTS, "{}", last.1);
+    assert!(last.1.contains("登录失败次数过多"), "{}", last.1);
 
     // 403: a form without the CSRF token.
     let (status, body) = post_in(
@@ -104,12 +125,17 @@ async fn refusals_come_in_the_language_the_visitor_chose() -> anyhow::Result<()>
 
     // 404: someone else's sandbox.
     let mut stranger = Visitor::arrive(&portal).await?;
-    stranger.sign_up("stranger-refusals@example.com", PASSWORD).await?;
+    stranger
+        .sign_up("stranger-refusals@example.com", PASSWORD)
+        .await?;
     let stranger_csrf = stranger.csrf.clone();
     let (status, body) = post_in(
         &stranger,
         "reset_sandbox",
-        &[("csrf", &stranger_csrf), ("sandbox_id", &sandbox.sandbox_id)],
+        &[
+            ("csrf", &stranger_csrf),
+            ("sandbox_id", &sandbox.sandbox_id),
+        ],
         Some("zh-CN"),
         None,
     )

@@ -35,15 +35,25 @@ async fn stored_row(
 }
 
 /// Asserts that the stored row is sealed under `portal`'s key and holds none of `secrets`.
-async fn assert_sealed(portal: &TestPortal, sandbox_id: &str, secrets: &[&str]) -> anyhow::Result<()> {
+async fn assert_sealed(
+    portal: &TestPortal,
+    sandbox_id: &str,
+    secrets: &[&str],
+) -> anyhow::Result<()> {
     let (stored, key_id) = stored_row(portal, sandbox_id).await?;
     assert_eq!(key_id.as_deref(), Some(portal.config_key.id()));
     for secret in secrets {
         assert!(!secret.is_empty());
-        assert!(!stored.contains(secret), "the stored row holds a secret in clear");
+        assert!(
+            !stored.contains(secret),
+            "the stored row holds a secret in clear"
+        );
     }
     for field in ["client_secret", "pseudonym_key", "client_id"] {
-        assert!(!stored.contains(field), "the stored row shows the field {field}");
+        assert!(
+            !stored.contains(field),
+            "the stored row shows the field {field}"
+        );
     }
     Ok(())
 }
@@ -64,7 +74,12 @@ async fn a_sealed_sandbox_authenticates_after_a_rotation_and_a_restart(
     };
     let (mut owner, sandbox) = owner_with_sandbox(&portal, "sealing@example.com").await?;
     let pseudonym = pseudonym_key(&portal, &sandbox.sandbox_id).await?;
-    assert_sealed(&portal, &sandbox.sandbox_id, &[&sandbox.client_secret, &pseudonym]).await?;
+    assert_sealed(
+        &portal,
+        &sandbox.sandbox_id,
+        &[&sandbox.client_secret, &pseudonym],
+    )
+    .await?;
     assert_eq!(
         get_key_code(&portal, &sandbox.client_id, &sandbox.client_secret).await?,
         "D00000"
@@ -72,7 +87,11 @@ async fn a_sealed_sandbox_authenticates_after_a_rotation_and_a_restart(
 
     let csrf = owner.csrf.clone();
     let (status, body) = owner
-        .call("rotate_secret", &csrf, &[("sandbox_id", &sandbox.sandbox_id)])
+        .call(
+            "rotate_secret",
+            &csrf,
+            &[("sandbox_id", &sandbox.sandbox_id)],
+        )
         .await?;
     assert_eq!(status, StatusCode::OK, "{body}");
     let rotated: String = serde_json::from_str(&body)?;
@@ -92,17 +111,22 @@ async fn a_sealed_sandbox_authenticates_after_a_rotation_and_a_restart(
         "D00000",
         "the rotated secret still authenticates after a restart"
     );
-    assert_eq!(pseudonym_key(&portal, &sandbox.sandbox_id).await?, pseudonym);
+    assert_eq!(
+        pseudonym_key(&portal, &sandbox.sandbox_id).await?,
+        pseudonym
+    );
     Ok(())
 }
 
 #[tokio::test]
-async fn sqlite_a_sealed_sandbox_authenticates_after_a_rotation_and_a_restart() -> anyhow::Result<()> {
+async fn sqlite_a_sealed_sandbox_authenticates_after_a_rotation_and_a_restart() -> anyhow::Result<()>
+{
     a_sealed_sandbox_authenticates_after_a_rotation_and_a_restart(TestEngine::Sqlite).await
 }
 
 #[tokio::test]
-async fn postgres_a_sealed_sandbox_authenticates_after_a_rotation_and_a_restart() -> anyhow::Result<()> {
+async fn postgres_a_sealed_sandbox_authenticates_after_a_rotation_and_a_restart()
+-> anyhow::Result<()> {
     a_sealed_sandbox_authenticates_after_a_rotation_and_a_restart(TestEngine::Postgres).await
 }
 
@@ -152,7 +176,8 @@ async fn sqlite_a_start_with_the_wrong_key_is_refused_with_a_clear_message() -> 
 }
 
 #[tokio::test]
-async fn postgres_a_start_with_the_wrong_key_is_refused_with_a_clear_message() -> anyhow::Result<()> {
+async fn postgres_a_start_with_the_wrong_key_is_refused_with_a_clear_message() -> anyhow::Result<()>
+{
     a_start_with_the_wrong_key_is_refused_with_a_clear_message(TestEngine::Postgres).await
 }
 
@@ -171,16 +196,23 @@ async fn a_configuration_stored_in_clear_is_sealed_once_at_start(
     assert!(plaintext.contains(&sandbox.client_secret));
     // Written the way rows were before sealing existed: plain JSON and no key ID.
     let mut connection = raw_connection(&portal).await?;
-    sqlx::query("UPDATE sandboxes SET config_json = $1, config_key_id = NULL WHERE sandbox_id = $2")
-        .bind(plaintext.as_str())
-        .bind(sandbox.sandbox_id.as_str())
-        .execute(&mut connection)
-        .await?;
+    sqlx::query(
+        "UPDATE sandboxes SET config_json = $1, config_key_id = NULL WHERE sandbox_id = $2",
+    )
+    .bind(plaintext.as_str())
+    .bind(sandbox.sandbox_id.as_str())
+    .execute(&mut connection)
+    .await?;
     drop(connection);
 
     let portal = portal.restart().await?;
     let pseudonym = pseudonym_key(&portal, &sandbox.sandbox_id).await?;
-    assert_sealed(&portal, &sandbox.sandbox_id, &[&sandbox.client_secret, &pseudonym]).await?;
+    assert_sealed(
+        &portal,
+        &sandbox.sandbox_id,
+        &[&sandbox.client_secret, &pseudonym],
+    )
+    .await?;
     assert_eq!(
         get_key_code(&portal, &sandbox.client_id, &sandbox.client_secret).await?,
         "D00000"

@@ -78,7 +78,10 @@ pub async fn spawn_portal(engine: TestEngine) -> anyhow::Result<Option<TestPorta
 
 /// A portal on an existing database (which stays the caller's) with the given configuration key; the error
 /// is the portal's own start-up error, for tests of what a start refuses.
-pub async fn start_portal_on(database_url: &str, config_key: ConfigKey) -> anyhow::Result<TestPortal> {
+pub async fn start_portal_on(
+    database_url: &str,
+    config_key: ConfigKey,
+) -> anyhow::Result<TestPortal> {
     start_portal(database_url.to_owned(), None, None, config_key).await
 }
 
@@ -90,13 +93,7 @@ pub async fn spawn_portal_with_demo(
 ) -> anyhow::Result<(TestPortal, Option<TestDatabase>)> {
     match database_url {
         Some(url) => Ok((
-            start_portal(
-                url,
-                None,
-                Some(demo_file.to_path_buf()),
-                demo_config_key(),
-            )
-            .await?,
+            start_portal(url, None, Some(demo_file.to_path_buf()), demo_config_key()).await?,
             None,
         )),
         None => {
@@ -104,13 +101,8 @@ pub async fn spawn_portal_with_demo(
                 .await?
                 .context("SQLite is always available")?;
             let url = database.url.clone();
-            let portal = start_portal(
-                url,
-                None,
-                Some(demo_file.to_path_buf()),
-                demo_config_key(),
-            )
-            .await?;
+            let portal =
+                start_portal(url, None, Some(demo_file.to_path_buf()), demo_config_key()).await?;
             Ok((portal, Some(database)))
         }
     }
