@@ -81,6 +81,8 @@ impl Portal {
             )
             // The demo sandbox and Demo Bank, as `cargo xtask run` serves them.
             .env("PORTAL_DEMO_FILE", data_dir.join("demo-sandbox.json"))
+            // The configuration key file is created here, never in the working directory.
+            .env("PORTAL_DATA_DIR", &data_dir)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

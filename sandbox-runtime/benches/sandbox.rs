@@ -62,6 +62,7 @@ fn run() -> Result<(), String> {
                 guest_path: guest_path.clone(),
                 cache_dir: scratch.join("guest-cache"),
                 limits: limits.clone(),
+                config_key: sandbox_runtime::ConfigKey::from_bytes([0x5a; sandbox_runtime::CONFIG_KEY_BYTES]),
             };
             Runtime::new(config, pool.clone()).map_err(|error| error.to_string())
         };
@@ -249,7 +250,11 @@ async fn throughput(
     tenants: usize,
 ) -> Result<(), String> {
     let sandbox = Engine::Sandbox(runtime.clone());
-    let native = Engine::Native(NativeRuntime::new(pool.clone(), Limits::default()));
+    let native = Engine::Native(NativeRuntime::new(
+        pool.clone(),
+        Limits::default(),
+        sandbox_runtime::ConfigKey::from_bytes([0x5a; sandbox_runtime::CONFIG_KEY_BYTES]),
+    ));
     let mut sandbox_tenants = Vec::new();
     let mut native_tenants = Vec::new();
     for _ in 0..tenants {

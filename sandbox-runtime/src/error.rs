@@ -42,6 +42,14 @@ pub enum SandboxError {
     /// The sandbox configuration is not valid (the message names the field, never its value).
     #[error("invalid sandbox configuration: {reason}")]
     InvalidConfig { reason: String },
+    /// The sandboxes in the database were sealed under another configuration key than this runtime's
+    /// (`PORTAL_CONFIG_KEY` or the key file changed): nothing can be opened, so the portal must not start.
+    #[error("the configuration key does not match the one that sealed these sandboxes")]
+    ConfigKeyMismatch,
+    /// A sealed configuration is damaged or was moved from another row; the message names the sandbox,
+    /// never the configuration.
+    #[error("a sealed sandbox configuration could not be opened: {reason}")]
+    SealedConfig { reason: String },
     /// The call could not be encoded for the guest.
     #[error("the call could not be encoded: {reason}")]
     InvalidCall { reason: String },

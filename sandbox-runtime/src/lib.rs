@@ -18,6 +18,8 @@
 //!   are serialised (see `runtime.rs` for how, on both SQLite and PostgreSQL).
 //! - It never logs configuration, secrets, stored values or bodies; guest log lines are forwarded
 //!   truncated and counted.
+//! - It never stores a configuration in clear: every one is sealed with the deployment's [`ConfigKey`]
+//!   (`sealing.rs`), and a database sealed under another key is refused, never read as garbage.
 //!
 //! Unsafe code is denied rather than forbidden in this crate: loading the on-disk compile cache
 //! (`Component::deserialize_file`) is an unsafe call, allowed in exactly one function in `engine.rs`
@@ -31,12 +33,14 @@ mod error;
 mod limits;
 mod locks;
 mod runtime;
+mod sealing;
 mod session;
 mod storage;
 
 pub use error::SandboxError;
 pub use limits::Limits;
 pub use runtime::{NativeRuntime, Runtime, RuntimeConfig};
+pub use sealing::{CONFIG_KEY_BYTES, ConfigKey, ConfigKeyError};
 pub use storage::{SandboxId, SandboxInfo};
 
 /// The database migrations, shared with the portal (`/migrations`); they run on SQLite and PostgreSQL

@@ -28,6 +28,7 @@ use crate::engine::GuestEngine;
 use crate::error::SandboxError;
 use crate::limits::Limits;
 use crate::locks::TenantLocks;
+use crate::sealing::ConfigKey;
 use crate::session::{self, Session};
 use crate::storage::{self, Commit, SandboxId, SandboxInfo};
 
@@ -43,6 +44,9 @@ pub struct RuntimeConfig {
     /// A directory this runtime owns for precompiled guests; created when missing.
     pub cache_dir: PathBuf,
     pub limits: Limits,
+    /// Seals every sandbox configuration at rest; the same key must be given on every start (and to every
+    /// process sharing the database).
+    pub config_key: ConfigKey,
 }
 
 /// Runs tenants' requests in a fresh Wasmtime instance each. Cheap to clone; clones share the engine,
@@ -65,6 +69,7 @@ pub struct NativeRuntime {
 struct Shared {
     pool: AnyPool,
     limits: Limits,
+    config_key: ConfigKey,
     locks: TenantLocks,
     /// Bounds the instances running at once to the pooling allocator's size, so a burst waits for a
     /// slot instead of failing.
@@ -72,11 +77,12 @@ struct Shared {
 }
 
 impl Shared {
-    fn new(pool: AnyPool, limits: Limits) -> Shared {
+    fn new(pool: AnyPool, limits: Limits, config_key: ConfigKey) -> Shared {
         let slots = usize::try_from(limits.max_concurrent_instances.max(1)).unwrap_or(1);
         Shared {
             pool,
             limits,
+            config_key,
             locks: TenantLocks::default(),
             slots: Semaphore::new(slots),
         }
@@ -96,7 +102,7 @@ impl Runtime {
     pub fn new(config: RuntimeConfig, pool: AnyPool) -> Result<Runtime, SandboxError> {
         let engine = GuestEngine::new(&config.guest_path, &config.cache_dir, &config.limits)?;
         Ok(Runtime {
-            shared: Arc::new(Shared::new(pool, config.limits)),
+            shared: Arc::new(Shared::new(pool, config.limits, config.config_key)),
             engine: Arc::new(engine),
         })
     }
@@ -104,6 +110,14 @@ impl Runtime {
     /// Creates a sandbox with this configuration and returns its id.
     pub async fn create_sandbox(&self, config: &SandboxConfig) -> Result<SandboxId, SandboxError> {
         create_sandbox(&self.shared, config).await
+    }
+
+    /// Seals the configurations still stored in clear (rows from before sealing existed) and answers how
+    /// many it sealed; call it once at start-up, before serving. Fails with
+    /// [`SandboxError::ConfigKeyMismatch`], sealing nothing, when the database holds sandboxes sealed under
+    /// another key. Idempotent.
+    pub async fn seal_stored_configs(&self) -> Result<u64, SandboxError> {
+        storage::seal_stored_configs(&self.shared.pool, &self.shared.config_key).await
     }
 
     /// The sandbox a client id belongs to: how the API finds the tenant of a request.
@@ -124,7 +138,7 @@ impl Runtime {
         &self,
         sandbox_id: &SandboxId,
     ) -> Result<SandboxConfig, SandboxError> {
-        storage::config(&self.shared.pool, sandbox_id).await
+        storage::config(&self.shared.pool, &self.shared.config_key, sandbox_id).await
     }
 
     /// Replaces the sandbox's configuration (rotated credentials, allow-lists, lifetimes). Stored
@@ -137,6 +151,7 @@ impl Runtime {
         validate(config)?;
         storage::update_config(
             &self.shared.pool,
+            &self.shared.config_key,
             sandbox_id,
             &config.client_id,
             &config.to_guest_json(),
@@ -184,10 +199,11 @@ impl Runtime {
 }
 
 impl NativeRuntime {
-    /// The baseline over `pool`, with the same storage limits as a [`Runtime`] with `limits`.
-    pub fn new(pool: AnyPool, limits: Limits) -> NativeRuntime {
+    /// The baseline over `pool`, with the same storage limits and sealing as a [`Runtime`] with `limits`
+    /// and `config_key`.
+    pub fn new(pool: AnyPool, limits: Limits, config_key: ConfigKey) -> NativeRuntime {
         NativeRuntime {
-            shared: Arc::new(Shared::new(pool, limits)),
+            shared: Arc::new(Shared::new(pool, limits, config_key)),
         }
     }
 
@@ -219,6 +235,7 @@ async fn create_sandbox(
     let sandbox_id = SandboxId::generate();
     storage::insert_sandbox(
         &shared.pool,
+        &shared.config_key,
         &sandbox_id,
         &config.client_id,
         &config.to_guest_json(),
@@ -251,7 +268,8 @@ async fn serve(
                 .await
                 .map_err(|_| SandboxError::instantiate("the instance pool is shut down"))?;
             let mut connection = shared.pool.acquire().await?;
-            let tenant = storage::load_tenant(&mut connection, sandbox_id).await?;
+            let tenant =
+                storage::load_tenant(&mut connection, &shared.config_key, sandbox_id).await?;
             let session = Session::new(
                 sandbox_id.clone(),
                 connection,

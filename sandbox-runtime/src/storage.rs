@@ -3,8 +3,10 @@
 //!
 //! All SQL is written once for SQLite and PostgreSQL through sqlx's `Any` driver: `$1` placeholders,
 //! BIGINT and TEXT columns, values as Base64 text (see `migrations/20261123000002_sandboxes.sql`). Every
-//! query names its `sandbox_id`, so one tenant's queries can never touch another's rows. This module
-//! must never log configuration JSON (it holds secrets) or stored values.
+//! query names its `sandbox_id`, so one tenant's queries can never touch another's rows. Configurations
+//! are sealed on the way in and opened on the way out with the deployment's [`ConfigKey`]
+//! (`sealing.rs`); no query here ever writes one in clear. This module must never log configuration JSON
+//! (it holds secrets) or stored values.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -16,6 +18,7 @@ use sqlx::error::ErrorKind;
 use sqlx::{AnyConnection, AnyPool, Connection, Row};
 
 use crate::error::SandboxError;
+use crate::sealing::ConfigKey;
 
 /// A sandbox's id: an opaque string the runtime generates (`sbx_` and 32 hex digits).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -87,18 +90,21 @@ fn client_id_conflict(error: sqlx::Error) -> SandboxError {
 
 pub(crate) async fn insert_sandbox(
     pool: &AnyPool,
+    key: &ConfigKey,
     sandbox_id: &SandboxId,
     client_id: &str,
     config_json: &str,
     created_at_ms: i64,
 ) -> Result<(), SandboxError> {
+    let sealed = key.seal(sandbox_id.as_str(), config_json)?;
     sqlx::query(
-        "INSERT INTO sandboxes (sandbox_id, client_id, config_json, time_offset_ms, generation, created_at_ms) \
-         VALUES ($1, $2, $3, 0, 0, $4)",
+        "INSERT INTO sandboxes (sandbox_id, client_id, config_json, config_key_id, time_offset_ms, generation, \
+         created_at_ms) VALUES ($1, $2, $3, $4, 0, 0, $5)",
     )
     .bind(sandbox_id.as_str())
     .bind(client_id)
-    .bind(config_json)
+    .bind(sealed)
+    .bind(key.id())
     .bind(created_at_ms)
     .execute(pool)
     .await
@@ -142,14 +148,15 @@ pub(crate) async fn info(
 /// The sandbox's configuration, secrets included, as the guest receives it.
 pub(crate) async fn config(
     pool: &AnyPool,
+    key: &ConfigKey,
     sandbox_id: &SandboxId,
 ) -> Result<mock_iamsmart::SandboxConfig, SandboxError> {
-    let row = sqlx::query("SELECT config_json FROM sandboxes WHERE sandbox_id = $1")
+    let row = sqlx::query("SELECT config_json, config_key_id FROM sandboxes WHERE sandbox_id = $1")
         .bind(sandbox_id.as_str())
         .fetch_optional(pool)
         .await?
         .ok_or(SandboxError::UnknownSandbox)?;
-    let json: String = row.try_get("config_json")?;
+    let json = open_row(key, sandbox_id, &row)?;
     serde_json::from_str(&json).map_err(|error| SandboxError::InvalidConfig {
         reason: format!("the stored configuration does not parse: {error}"),
     })
@@ -159,17 +166,20 @@ pub(crate) async fn config(
 /// request that started under the old configuration does not commit.
 pub(crate) async fn update_config(
     pool: &AnyPool,
+    key: &ConfigKey,
     sandbox_id: &SandboxId,
     client_id: &str,
     config_json: &str,
 ) -> Result<(), SandboxError> {
+    let sealed = key.seal(sandbox_id.as_str(), config_json)?;
     let updated = sqlx::query(
-        "UPDATE sandboxes SET client_id = $2, config_json = $3, generation = generation + 1 \
-         WHERE sandbox_id = $1",
+        "UPDATE sandboxes SET client_id = $2, config_json = $3, config_key_id = $4, \
+         generation = generation + 1 WHERE sandbox_id = $1",
     )
     .bind(sandbox_id.as_str())
     .bind(client_id)
-    .bind(config_json)
+    .bind(sealed)
+    .bind(key.id())
     .execute(pool)
     .await
     .map_err(client_id_conflict)?;
@@ -227,6 +237,70 @@ pub(crate) async fn delete(pool: &AnyPool, sandbox_id: &SandboxId) -> Result<(),
     Ok(())
 }
 
+/// Opens the `config_json` of a row read together with its `config_key_id`.
+fn open_row(
+    key: &ConfigKey,
+    sandbox_id: &SandboxId,
+    row: &sqlx::any::AnyRow,
+) -> Result<String, SandboxError> {
+    let stored: String = row.try_get("config_json")?;
+    let key_id: Option<String> = row.try_get("config_key_id")?;
+    match key_id {
+        Some(key_id) => key.open(sandbox_id.as_str(), &key_id, &stored),
+        // Only a row written before sealing existed, and not yet sealed by `seal_stored_configs` (which the
+        // portal runs before it serves anything), lacks a key ID. Refusing it keeps the rule simple: every
+        // configuration the runtime hands a guest was opened from a sealed value.
+        None => Err(SandboxError::SealedConfig {
+            reason: format!(
+                "the stored configuration of sandbox {sandbox_id} is not sealed yet; sealing runs when the \
+                 portal starts"
+            ),
+        }),
+    }
+}
+
+/// Seals every configuration still stored in clear (rows written before sealing existed) and answers how
+/// many it sealed. Refuses with [`SandboxError::ConfigKeyMismatch`], before sealing anything, when any row
+/// was sealed under another key. Idempotent, and safe while other processes run: a row is sealed only if it
+/// is still the plaintext this call read.
+pub(crate) async fn seal_stored_configs(
+    pool: &AnyPool,
+    key: &ConfigKey,
+) -> Result<u64, SandboxError> {
+    let foreign: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM sandboxes WHERE config_key_id IS NOT NULL AND config_key_id <> $1",
+    )
+    .bind(key.id())
+    .fetch_one(pool)
+    .await?
+    .try_get("n")?;
+    if foreign > 0 {
+        return Err(SandboxError::ConfigKeyMismatch);
+    }
+    let plaintext =
+        sqlx::query("SELECT sandbox_id, config_json FROM sandboxes WHERE config_key_id IS NULL")
+            .fetch_all(pool)
+            .await?;
+    let mut sealed_rows = 0;
+    for row in plaintext {
+        let sandbox_id: String = row.try_get("sandbox_id")?;
+        let config_json: String = row.try_get("config_json")?;
+        let sealed = key.seal(&sandbox_id, &config_json)?;
+        let updated = sqlx::query(
+            "UPDATE sandboxes SET config_json = $2, config_key_id = $3 \
+             WHERE sandbox_id = $1 AND config_key_id IS NULL AND config_json = $4",
+        )
+        .bind(sandbox_id.as_str())
+        .bind(sealed)
+        .bind(key.id())
+        .bind(config_json.as_str())
+        .execute(pool)
+        .await?;
+        sealed_rows += updated.rows_affected();
+    }
+    Ok(sealed_rows)
+}
+
 fn found(rows_affected: u64) -> Result<(), SandboxError> {
     if rows_affected == 0 {
         Err(SandboxError::UnknownSandbox)
@@ -237,17 +311,19 @@ fn found(rows_affected: u64) -> Result<(), SandboxError> {
 
 pub(crate) async fn load_tenant(
     conn: &mut AnyConnection,
+    key: &ConfigKey,
     sandbox_id: &SandboxId,
 ) -> Result<Tenant, SandboxError> {
     let row = sqlx::query(
-        "SELECT config_json, time_offset_ms, generation FROM sandboxes WHERE sandbox_id = $1",
+        "SELECT config_json, config_key_id, time_offset_ms, generation FROM sandboxes \
+         WHERE sandbox_id = $1",
     )
     .bind(sandbox_id.as_str())
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(SandboxError::UnknownSandbox)?;
     Ok(Tenant {
-        config_json: row.try_get("config_json")?,
+        config_json: open_row(key, sandbox_id, &row)?,
         time_offset_ms: row.try_get("time_offset_ms")?,
         generation: row.try_get("generation")?,
     })

@@ -219,6 +219,8 @@ fn run(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
         .env("PORTAL_GUEST", &built.guest)
         .env("PORTAL_CACHE_DIR", workspace.root.join(".data/cache"))
         .env("PORTAL_DEMO_FILE", workspace.root.join(DEMO_FILE))
+        // The configuration key file (`config.key`) lives beside the database, unless PORTAL_CONFIG_KEY is set.
+        .env("PORTAL_DATA_DIR", workspace.root.join(".data"))
         .status()
         .with_context(|| format!("starting {}", built.server.display()))?;
     if !status.success() {

@@ -195,20 +195,76 @@ pub mod backend {
 
     pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+    /// A message in the portal's three languages; a server function answers with the one the visitor reads.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Localised {
+        pub en: String,
+        pub zh_hk: String,
+        pub zh_cn: String,
+    }
+
+    impl Localised {
+        pub fn new(
+            en: impl Into<String>,
+            zh_hk: impl Into<String>,
+            zh_cn: impl Into<String>,
+        ) -> Localised {
+            Localised {
+                en: en.into(),
+                zh_hk: zh_hk.into(),
+                zh_cn: zh_cn.into(),
+            }
+        }
+
+        /// The message in `lang`.
+        pub fn in_lang(&self, lang: crate::i18n::Lang) -> &str {
+            match lang {
+                crate::i18n::Lang::En => &self.en,
+                crate::i18n::Lang::ZhHk => &self.zh_hk,
+                crate::i18n::Lang::ZhCn => &self.zh_cn,
+            }
+        }
+
+        pub fn sign_in_first() -> Localised {
+            Localised::new("sign in first", "請先登入", "请先登录")
+        }
+
+        pub fn expired_form() -> Localised {
+            Localised::new(
+                "this form has expired; reload the page and try again",
+                "此表格已過期，請重新載入頁面再試",
+                "此表单已过期，请重新加载页面再试",
+            )
+        }
+
+        pub fn console_unavailable() -> Localised {
+            Localised::new(
+                "the console is not available",
+                "控制台暫時無法使用",
+                "控制台暂时无法使用",
+            )
+        }
+
+        pub fn approve_or_reject() -> Localised {
+            Localised::new(
+                "decide with approve or reject",
+                "請選擇批准或拒絕",
+                "请选择批准或拒绝",
+            )
+        }
+    }
+
     /// A refusal the visitor can act on: the HTTP status the server function answers with and a message fit to
-    /// show. Server functions never answer 500 for these.
+    /// show, in each language. Server functions never answer 500 for these.
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct ConsoleError {
         pub status: u16,
-        pub message: String,
+        pub message: Localised,
     }
 
     impl ConsoleError {
-        pub fn new(status: u16, message: impl Into<String>) -> ConsoleError {
-            ConsoleError {
-                status,
-                message: message.into(),
-            }
+        pub fn new(status: u16, message: Localised) -> ConsoleError {
+            ConsoleError { status, message }
         }
     }
 
@@ -381,7 +437,12 @@ pub(crate) mod request {
     }
 
     pub fn backend() -> Result<Backend, ServerFnError> {
-        use_context::<Backend>().ok_or_else(|| ServerFnError::new("the console is not available"))
+        use_context::<Backend>().ok_or_else(|| {
+            refuse(super::backend::ConsoleError::new(
+                503,
+                super::backend::Localised::console_unavailable(),
+            ))
+        })
     }
 
     /// Refuses a state-changing call whose form token does not match the CSRF cookie.
@@ -397,16 +458,15 @@ pub(crate) mod request {
         if equal {
             Ok(())
         } else {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(http::StatusCode::FORBIDDEN);
-            }
-            Err(ServerFnError::new(
-                "this form has expired; reload the page and try again",
-            ))
+            Err(refuse(super::backend::ConsoleError::new(
+                403,
+                super::backend::Localised::expired_form(),
+            )))
         }
     }
 
-    /// Answers with the refusal's status and message.
+    /// Answers with the refusal's status and its message in the visitor's language (`?lang=`, the `lang`
+    /// cookie, then `Accept-Language`, as for pages).
     pub fn refuse(error: super::backend::ConsoleError) -> ServerFnError {
         if let (Some(response), Ok(status)) = (
             use_context::<leptos_axum::ResponseOptions>(),
@@ -414,7 +474,7 @@ pub(crate) mod request {
         ) {
             response.set_status(status);
         }
-        ServerFnError::new(error.message)
+        ServerFnError::new(error.message.in_lang(crate::lang::initial_lang()))
     }
 
     pub fn session() -> Option<String> {
@@ -532,8 +592,12 @@ pub async fn load_console() -> Result<Option<ConsoleOverview>, ServerFnError> {
 
 #[cfg(feature = "ssr")]
 pub(crate) fn signed_in_session() -> Result<String, ServerFnError> {
-    request::session()
-        .ok_or_else(|| request::refuse(backend::ConsoleError::new(401, "sign in first")))
+    request::session().ok_or_else(|| {
+        request::refuse(backend::ConsoleError::new(
+            401,
+            backend::Localised::sign_in_first(),
+        ))
+    })
 }
 
 #[server(prefix = "/_console", endpoint = "create_org")]
@@ -780,14 +844,12 @@ pub fn ConsolePage() -> impl IntoView {
     let reset_action = ServerAction::<ResetSandbox>::new();
     let delete_action = ServerAction::<DeleteSandbox>::new();
     let sign_out_action = ServerAction::<SignOut>::new();
-    let add_member_action = ServerAction::<crate::console_changes::AddMember>::new();
     let overview = Resource::new(
         move || {
             (
                 create_org_action.version().get(),
                 create_sandbox_action.version().get(),
                 delete_action.version().get(),
-                add_member_action.version().get(),
             )
         },
         |_| load_console(),
@@ -816,12 +878,9 @@ pub fn ConsolePage() -> impl IntoView {
     };
     let org_card = move |org: OrgView| {
         let is_creator = org.roles.iter().any(|role| role == "creator");
-        let members = crate::console_changes::members_section(
-            org.org_id.clone(),
-            org.members.clone(),
-            org.roles.iter().any(|role| role == "approver"),
-            add_member_action,
-        );
+        // The members page is server-rendered (no bundle cost), so the router must not take this link.
+        let members_href = format!("/console/orgs/{}/members", org.org_id);
+        let member_count = org.members.len();
         let roles = org
             .roles
             .iter()
@@ -837,7 +896,12 @@ pub fn ConsolePage() -> impl IntoView {
             <article class="card org" data-org-id=org.org_id.clone()>
                 <h3>{org.name.clone()}</h3>
                 <p class="muted">{move || text().your_roles} ": " {roles}</p>
-                {members}
+                <p>
+                    <a class="members-link" rel="external" href=members_href>
+                        {move || crate::console_words::words(ui_lang.get()).members_link}
+                    </a>
+                    " (" {member_count} ")"
+                </p>
                 <h4>{move || text().sandboxes}</h4>
                 {if org.sandboxes.is_empty() {
                     view! { <p class="muted">{move || text().no_sandboxes}</p> }.into_any()
@@ -942,7 +1006,6 @@ pub fn ConsolePage() -> impl IntoView {
             {action_error(create_sandbox_action.value())}
             {action_error(reset_action.value())}
             {action_error(delete_action.value())}
-            {action_error(add_member_action.value())}
             {new_sandbox}
         </section>
     }
@@ -960,7 +1023,6 @@ pub fn SandboxPage() -> impl IntoView {
     let rotate_action = ServerAction::<RotateSecret>::new();
     let inject_action = ServerAction::<InjectFault>::new();
     let clear_action = ServerAction::<ClearFaults>::new();
-    let change_actions = crate::console_changes::ChangeActions::new();
     let settings = Resource::new(
         move || {
             (
@@ -969,7 +1031,6 @@ pub fn SandboxPage() -> impl IntoView {
                 travel_action.version().get(),
                 inject_action.version().get(),
                 clear_action.version().get(),
-                change_actions.version(),
             )
         },
         |(id, ..)| load_sandbox(id),
@@ -981,11 +1042,7 @@ pub fn SandboxPage() -> impl IntoView {
             .map(|answer| matches!(answer, Ok(Some(_))))
     });
     let settings_view = move |view: SandboxSettingsView| {
-        let change_rows = crate::console_changes::settings_rows(&view);
-        let change_forms = view
-            .can_edit
-            .then(|| crate::console_changes::creator_forms(&view, change_actions));
-        let proposals = crate::console_changes::proposals_table(&view, change_actions);
+        let pre_production = view.pre_production;
         let id = view.sandbox.sandbox_id.clone();
         let uris = view.redirect_uris.join("\n");
         let chosen = view.auto_responder.clone();
@@ -1123,14 +1180,20 @@ pub fn SandboxPage() -> impl IntoView {
                 <dd id="redirect-uris">{view.redirect_uris.join(" ")}</dd>
                 <dt>{move || text().time_offset}</dt>
                 <dd id="time-offset">{view.time_offset_minutes}</dd>
-                {change_rows}
+                <dt>{move || crate::console_words::words(ui_lang.get()).pre_production}</dt>
+                <dd id="pre-production" data-pre-production=pre_production.to_string()>
+                    {move || {
+                        let words = crate::console_words::words(ui_lang.get());
+                        if pre_production { words.yes } else { words.no }
+                    }}
+                </dd>
             </dl>
             <p><a href=format!("/phone/{}", view.sandbox.client_id)>{move || text().open_phone}</a></p>
             // The persona pages are server-rendered (no bundle cost), so the router must not take this link.
             <p><a id="open-personas" rel="external" href=format!("/console/sandboxes/{}/personas", view.sandbox.sandbox_id)>{move || text().personas_link}</a></p>
+            // The maker/checker page is server-rendered (no bundle cost), so the router must not take this link.
+            <p><a id="open-changes" rel="external" href=format!("/console/sandboxes/{}/changes", view.sandbox.sandbox_id)>{move || crate::console_words::words(ui_lang.get()).changes_link}</a></p>
             {edit_forms}
-            {change_forms}
-            {proposals}
             {fault_forms}
         }
     };
@@ -1162,7 +1225,16 @@ pub fn SandboxPage() -> impl IntoView {
             {action_error(rotate_action.value())}
             {action_error(inject_action.value())}
             {action_error(clear_action.value())}
-            {change_actions.feedback(settings_proposed)}
+            {move || {
+                (settings_proposed.get() == Some(true))
+                    .then(|| {
+                        view! {
+                            <p class="notice" role="status" id="proposed-notice">
+                                {move || crate::console_words::words(ui_lang.get()).proposed_notice}
+                            </p>
+                        }
+                    })
+            }}
             {move || {
                 rotate_action
                     .value()

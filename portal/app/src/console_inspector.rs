@@ -1,14 +1,15 @@
 //! The request inspector in the console: a sandbox's newest requests, filtered by path, D-code and HTTP status,
 //! refreshed the moment the server pushes a new request (Server-Sent Events from
-//! `/console/sandboxes/{id}/live`, which the browser reconnects by itself), and a detail view per request with
-//! the masked, decrypted request body and response content and the plain-words explanation of its code.
+//! `/console/sandboxes/{id}/live`, which the browser reconnects by itself), each linking to its detail page
+//! (the masked, decrypted request body and response content and the plain-words explanation of its code), which
+//! `portal-server` renders (`request_detail.rs`) so it costs the hydrate bundle nothing. `load_request` serves
+//! the same detail as JSON.
 //!
 //! The stream only says "something changed"; the list itself always comes from the `load_requests` server
 //! function, so what a viewer sees is checked against their membership on every load. Nothing here unmasks or
 //! stores anything.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::console::{RequestDetailView, RequestView, error_text, load_requests};
 use crate::console_words::words;
@@ -158,7 +159,8 @@ fn request_row(sandbox_id: &str, row: RequestView) -> impl IntoView + use<> {
     let ui_lang = expect_context::<UiLang>();
     let details = (!row.request_id.is_empty()).then(|| {
         let href = format!("/console/sandboxes/{sandbox_id}/requests/{}", row.request_id);
-        view! { <A href=href attr:class="request-details">{move || words(ui_lang.get()).details}</A> }
+        // A server-rendered page, so the router must not take this link.
+        view! { <a href=href class="request-details" rel="external">{move || words(ui_lang.get()).details}</a> }
     });
     let (code, request_id) = (row.code.clone(), row.request_id.clone());
     view! {
@@ -170,73 +172,5 @@ fn request_row(sandbox_id: &str, row: RequestView) -> impl IntoView + use<> {
             <td>{format!("{:.1}", row.latency_us as f64 / 1000.0)}</td>
             <td>{row.message} <br /> <small>{row.explanation}</small> " " {details}</td>
         </tr>
-    }
-}
-
-/// `/console/sandboxes/:id/requests/:request_id`: one request in detail.
-#[component]
-pub fn RequestPage() -> impl IntoView {
-    let ui_lang = expect_context::<UiLang>();
-    let words = move || words(ui_lang.get());
-    let text = move || &ui_lang.get().text().console;
-    let params = leptos_router::hooks::use_params_map();
-    let ids = move || {
-        let params = params.read();
-        (
-            params.get("id").unwrap_or_default(),
-            params.get("request_id").unwrap_or_default(),
-        )
-    };
-    let detail = Resource::new(ids, |(sandbox_id, request_id)| {
-        load_request(sandbox_id, request_id)
-    });
-    let body = move |json: String| {
-        if json.is_empty() {
-            view! { <p class="muted">{move || words().nothing_recorded}</p> }.into_any()
-        } else {
-            view! { <pre class="inspected-json">{json}</pre> }.into_any()
-        }
-    };
-    let shown = move |view: RequestDetailView| {
-        let row = view.request;
-        view! {
-            <h1 id="request-title">{move || words().request_title} " " <code>{row.method.clone()} " " {row.path.clone()}</code></h1>
-            <dl>
-                <dt>{move || words().column_code}</dt>
-                <dd><code id="request-code">{row.code.clone()}</code> " — " {row.message.clone()}</dd>
-                <dt></dt>
-                <dd id="request-explanation">{row.explanation.clone()}</dd>
-                <dt>{move || words().column_status}</dt>
-                <dd>{row.http_status}</dd>
-                <dt>{move || words().column_ms}</dt>
-                <dd>{format!("{:.1}", row.latency_us as f64 / 1000.0)}</dd>
-                <dt>{move || words().proposed_at}</dt>
-                <dd>{crate::console_changes::utc_minute(row.logged_at_ms)}</dd>
-            </dl>
-            <p class="notice" role="note">{move || words().masked_note}</p>
-            <h2>{move || words().request_body}</h2>
-            <div id="request-json">{body(view.request_json)}</div>
-            <h2>{move || words().response_content}</h2>
-            <div id="response-json">{body(view.response_json)}</div>
-        }
-    };
-    view! {
-        <section class="console request-detail">
-            <Transition fallback=move || view! { <p>{move || text().loading}</p> }>
-                {move || {
-                    detail
-                        .get()
-                        .map(|answer| match answer {
-                            Ok(Some(view)) => shown(view).into_any(),
-                            Ok(None) => view! { <p id="sign-in-needed">{move || text().sign_in_needed}</p> }.into_any(),
-                            Err(error) => {
-                                view! { <p class="form-error" role="alert" id="request-error">{error_text(&error)}</p> }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
-            <p><A href=move || format!("/console/sandboxes/{}", ids().0)>{move || words().back_to_sandbox}</A></p>
-        </section>
     }
 }

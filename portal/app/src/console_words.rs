@@ -1,6 +1,9 @@
 //! The words of the console's maker/checker, membership, RP key, scope and request-inspector views, in English,
 //! 繁體中文 and 简体中文. Kept beside `i18n.rs` rather than inside it so these views can grow without touching the
 //! shared text table; like it, this module holds words only and never decides which language is shown.
+//!
+//! The maker/checker and request detail pages are server-rendered by `portal-server` (so they cost the hydrate
+//! bundle nothing) and read their words here too; the browser bundle keeps only the words its own views use.
 
 use crate::i18n::Lang;
 
@@ -54,6 +57,9 @@ pub struct ConsoleWords {
     pub masked_note: &'static str,
     pub back_to_sandbox: &'static str,
     pub live: &'static str,
+    pub saved_notice: &'static str,
+    pub changes_link: &'static str,
+    pub members_link: &'static str,
 }
 
 static EN: ConsoleWords = ConsoleWords {
@@ -106,6 +112,9 @@ static EN: ConsoleWords = ConsoleWords {
     masked_note: "Secrets, tokens, codes, identity numbers and personal data are masked by the sandbox before anything is stored.",
     back_to_sandbox: "Back to the sandbox",
     live: "live",
+    saved_notice: "Saved.",
+    changes_link: "Pre-production, scopes, RP key and changes needing approval",
+    members_link: "Members",
 };
 
 static ZH_HK: ConsoleWords = ConsoleWords {
@@ -158,6 +167,9 @@ static ZH_HK: ConsoleWords = ConsoleWords {
     masked_note: "沙盒在儲存前已遮蔽密碼、令牌、授權碼、身份證號碼及個人資料。",
     back_to_sandbox: "返回沙盒",
     live: "即時",
+    saved_notice: "已儲存。",
+    changes_link: "預備上線、權限範圍、RP 密鑰及待批准的更改",
+    members_link: "成員",
 };
 
 static ZH_CN: ConsoleWords = ConsoleWords {
@@ -210,6 +222,9 @@ static ZH_CN: ConsoleWords = ConsoleWords {
     masked_note: "沙盒在存储前已遮蔽密码、令牌、授权码、身份证号码及个人资料。",
     back_to_sandbox: "返回沙盒",
     live: "实时",
+    saved_notice: "已保存。",
+    changes_link: "预备上线、权限范围、RP 密钥及待批准的更改",
+    members_link: "成员",
 };
 
 /// The words for `lang`.

@@ -6,7 +6,7 @@
 pub mod console;
 pub mod console_changes;
 pub mod console_inspector;
-mod console_words;
+pub mod console_words;
 pub mod i18n;
 mod lang;
 mod pages;
@@ -119,10 +119,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-up") view=SignUpPage />
                     <Route path=path!("/console") view=ConsolePage />
                     <Route path=path!("/console/sandboxes/:id") view=SandboxPage />
-                    <Route
-                        path=path!("/console/sandboxes/:id/requests/:request_id")
-                        view=console_inspector::RequestPage
-                    />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -3,20 +3,22 @@
 //!
 //! Each method resolves the session first; an expired or unknown session is "sign in first", and every
 //! organisation or sandbox operation goes through `Orgs`, which checks the caller's role. Error messages are the
-//! stores' visitor-facing texts. Nothing here logs secrets, passwords or tokens.
+//! stores' visitor-facing texts in three languages (`refusals.rs`). Nothing here logs secrets, passwords or
+//! tokens.
 
 use std::sync::Arc;
 
 use portal_app::console::{
     ConsoleOverview, FaultView, MemberView, NewSandboxView, OrgView, ProposalView,
     RequestDetailView, RequestView, SandboxSettingsView, SandboxView,
-    backend::{BoxFuture, ConsoleBackend, ConsoleError},
+    backend::{BoxFuture, ConsoleBackend, ConsoleError, Localised},
 };
 
 use crate::accounts::{Account, Accounts, SessionToken, SignInError, SignUpError, new_csrf_token};
 use crate::inspector::{RequestFilter, RequestRecord};
 use crate::maker_checker::{Applied, DecisionError, MemberError};
 use crate::orgs::{OrgError, Orgs, Role, SettingsChange, SettingsError};
+use crate::refusals::InThreeLanguages;
 
 /// The proposal's ID when a change waits for an Approver.
 fn proposal_of(applied: Applied) -> Option<String> {
@@ -31,11 +33,11 @@ fn decision_refusal(error: DecisionError) -> ConsoleError {
         DecisionError::OwnProposal => 403,
         DecisionError::AlreadyDecided | DecisionError::Stale => 409,
     };
-    ConsoleError::new(status, error.to_string())
+    ConsoleError::new(status, error.localised())
 }
 
 fn member_refusal(error: MemberError) -> ConsoleError {
-    ConsoleError::new(400, error.to_string())
+    ConsoleError::new(400, error.localised())
 }
 
 fn request_view(row: RequestRecord) -> RequestView {
@@ -65,11 +67,11 @@ fn inspector_unavailable(error: sqlx::Error) -> ConsoleError {
 }
 
 fn settings_refusal(error: SettingsError) -> ConsoleError {
-    ConsoleError::new(400, error.to_string())
+    ConsoleError::new(400, error.localised())
 }
 
 fn sign_in_first() -> ConsoleError {
-    ConsoleError::new(401, "sign in first")
+    ConsoleError::new(401, Localised::sign_in_first())
 }
 
 fn org_refusal(error: OrgError) -> ConsoleError {
@@ -79,7 +81,7 @@ fn org_refusal(error: OrgError) -> ConsoleError {
         OrgError::Forbidden => 403,
         OrgError::Unavailable => 503,
     };
-    ConsoleError::new(status, error.to_string())
+    ConsoleError::new(status, error.localised())
 }
 
 fn sign_up_refusal(error: SignUpError) -> ConsoleError {
@@ -88,7 +90,7 @@ fn sign_up_refusal(error: SignUpError) -> ConsoleError {
         SignUpError::EmailTaken => 409,
         SignUpError::Unavailable => 503,
     };
-    ConsoleError::new(status, error.to_string())
+    ConsoleError::new(status, error.localised())
 }
 
 fn sign_in_refusal(error: SignInError) -> ConsoleError {
@@ -97,7 +99,7 @@ fn sign_in_refusal(error: SignInError) -> ConsoleError {
         SignInError::RateLimited { .. } => 429,
         SignInError::Unavailable => 503,
     };
-    ConsoleError::new(status, error.to_string())
+    ConsoleError::new(status, error.localised())
 }
 
 /// The console's backend.
@@ -472,10 +474,7 @@ impl ConsoleBackend for PortalConsole {
         Box::pin(async move {
             let account = self.account(&session).await?;
             let Some(role) = Role::from_name(&role) else {
-                return Err(ConsoleError::new(
-                    400,
-                    "choose the role creator or approver",
-                ));
+                return Err(ConsoleError::new(400, crate::refusals::unknown_role()));
             };
             self.orgs
                 .add_member(&account, &org_id, &email, role)
@@ -567,7 +566,7 @@ impl ConsoleBackend for PortalConsole {
                 .inject_fault(&account, &sandbox_id, (&path, &code, count, delay_ms))
                 .await
                 .map_err(org_refusal)?
-                .map_err(|error| ConsoleError::new(400, error.to_string()))
+                .map_err(|error| ConsoleError::new(400, error.localised()))
         })
     }
 

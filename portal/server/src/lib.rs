@@ -9,7 +9,10 @@ mod api;
 mod broker;
 pub mod ca;
 mod callbacks;
+mod changes;
+pub mod config_key;
 mod console_backend;
+mod console_pages;
 pub mod db;
 pub mod demo;
 mod faults;
@@ -23,6 +26,8 @@ mod personas;
 mod phone;
 mod phone_consent;
 mod reference;
+mod refusals;
+mod request_detail;
 mod rp_key;
 mod security;
 mod tenant;
@@ -41,7 +46,7 @@ use axum::{
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use portal_app::{App, BUNDLE_NAME, shell};
-use sandbox_runtime::{Limits, Runtime, RuntimeConfig, SandboxError};
+use sandbox_runtime::{ConfigKey, Limits, Runtime, RuntimeConfig, SandboxError};
 use tokio::net::TcpListener;
 use tower_http::{
     compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
@@ -68,6 +73,9 @@ pub struct PortalConfig {
     /// The address developers reach this server at, for the demo file and messages; defaults to the
     /// listening address.
     pub public_base_url: Option<String>,
+    /// Seals every sandbox configuration at rest (`config_key::resolve` finds it for the binary). Every start,
+    /// and every process sharing the database, must use the same key.
+    pub config_key: ConfigKey,
 }
 
 /// A server that is bound and ready: its address, and the future that runs it until shutdown.
@@ -104,6 +112,13 @@ pub enum StartError {
         "could not prepare the sandbox runtime (is the guest built? `cargo xtask build` builds it)"
     )]
     Runtime(#[source] SandboxError),
+    #[error(
+        "the configuration key does not match the one that sealed these sandboxes; start with the key they were \
+         sealed with (PORTAL_CONFIG_KEY, or config.key in the data directory)"
+    )]
+    ConfigKeyMismatch,
+    #[error("could not seal the stored sandbox configurations")]
+    Sealing(#[source] SandboxError),
     #[error("could not seed the demo sandbox")]
     Demo(#[source] anyhow::Error),
     #[error("the guides in content/ could not be rendered: {0}")]
@@ -137,10 +152,23 @@ pub async fn start(config: &PortalConfig) -> Result<RunningPortal, StartError> {
             guest_path: config.guest_path.clone(),
             cache_dir: config.cache_dir.clone(),
             limits: Limits::default(),
+            config_key: config.config_key.clone(),
         },
         database.pool().clone(),
     )
     .map_err(StartError::Runtime)?;
+    // Before anything reads a configuration: refuse a key that cannot open them, and seal any row still stored
+    // in clear (written before sealing existed).
+    let sealed = runtime
+        .seal_stored_configs()
+        .await
+        .map_err(|error| match error {
+            SandboxError::ConfigKeyMismatch => StartError::ConfigKeyMismatch,
+            other => StartError::Sealing(other),
+        })?;
+    if sealed > 0 {
+        tracing::info!(sealed, "sealed sandbox configurations stored in clear");
+    }
     let listener = TcpListener::bind(config.listen_addr)
         .await
         .map_err(|source| StartError::Bind {
@@ -283,6 +311,39 @@ pub fn app(
             .as_deref()
             .is_some_and(|url| url.starts_with("https://")),
     });
+    let console_pages = Router::new()
+        .route("/console/sandboxes/{id}/changes", get(changes::page))
+        .route(
+            "/console/sandboxes/{id}/changes/pre-production",
+            post(changes::post_pre_production),
+        )
+        .route(
+            "/console/sandboxes/{id}/changes/scopes",
+            post(changes::post_scopes),
+        )
+        .route(
+            "/console/sandboxes/{id}/changes/rp-key",
+            post(changes::post_rp_key),
+        )
+        .route(
+            "/console/sandboxes/{id}/changes/decide",
+            post(changes::post_decide),
+        )
+        .route(
+            "/console/orgs/{id}/members",
+            get(changes::members).post(changes::add_member),
+        )
+        .route(
+            "/console/sandboxes/{id}/requests/{request_id}",
+            get(request_detail::page),
+        )
+        .with_state(console_pages::ConsolePages {
+            backend: console.clone(),
+            secure_cookies: config
+                .public_base_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("https://")),
+        });
     let inspector = inspector::Inspector {
         pool: database.pool().clone(),
         live: live::LiveFeed::start(database.engine(), &config.database_url),
@@ -417,6 +478,7 @@ pub fn app(
         .merge(login_pages)
         .merge(live_stream)
         .merge(persona_pages)
+        .merge(console_pages)
         .merge(signing_authority.router())
         .merge(guides::router())
         .route("/reference", get(reference::page))

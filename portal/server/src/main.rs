@@ -5,7 +5,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Instant};
 
 use anyhow::Context;
 use clap::Parser;
-use portal_server::{PortalConfig, db::redact_url};
+use portal_server::{PortalConfig, config_key::KeySource, db::redact_url};
 use tracing_subscriber::EnvFilter;
 
 /// The iAM Smart Sandbox developer portal.
@@ -37,6 +37,10 @@ struct Flags {
     /// The base URL developers use to reach this server, when it differs from http://ADDR.
     #[arg(long, env = "PORTAL_PUBLIC_URL")]
     public_url: Option<String>,
+    /// The server's own directory: the first start writes the configuration key file (config.key, mode 0600)
+    /// here unless PORTAL_CONFIG_KEY (32 bytes as hex or Base64) gives the key.
+    #[arg(long, env = "PORTAL_DATA_DIR", default_value = ".data")]
+    data_dir: PathBuf,
 }
 
 #[tokio::main]
@@ -54,6 +58,27 @@ async fn main() -> anyhow::Result<()> {
             "no pkg/ directory under the site root: pages will render but not hydrate (build it with `cargo xtask run`)"
         );
     }
+    // Read here and nowhere else, and never through a flag: a key on the command line shows in `ps`.
+    let key_from_environment = std::env::var("PORTAL_CONFIG_KEY").ok();
+    let (config_key, key_source) =
+        portal_server::config_key::resolve(key_from_environment.as_deref(), &flags.data_dir)
+            .context("finding the configuration key")?;
+    match &key_source {
+        KeySource::Environment => {
+            tracing::info!(
+                key_id = config_key.id(),
+                "configuration key from PORTAL_CONFIG_KEY"
+            );
+        }
+        KeySource::File(path) => {
+            tracing::info!(key_id = config_key.id(), file = %path.display(), "configuration key from its file");
+        }
+        KeySource::CreatedFile(path) => tracing::warn!(
+            key_id = config_key.id(),
+            file = %path.display(),
+            "created a new configuration key file; back it up, because the sandboxes it seals cannot be opened without it"
+        ),
+    }
     let config = PortalConfig {
         listen_addr: flags.addr,
         database_url: flags.database_url,
@@ -62,6 +87,7 @@ async fn main() -> anyhow::Result<()> {
         cache_dir: flags.cache_dir,
         demo_file: flags.demo_file,
         public_base_url: flags.public_url,
+        config_key,
     };
     let portal = portal_server::start(&config).await.with_context(|| {
         format!(

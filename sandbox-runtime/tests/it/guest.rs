@@ -7,7 +7,9 @@ use std::path::Path;
 
 use sandbox_runtime::{Runtime, RuntimeConfig, SandboxError};
 
-use crate::support::{Backend, TestDb, random_hex, real_guest, scratch_dir, test_limits};
+use crate::support::{
+    Backend, TestDb, random_hex, real_guest, scratch_dir, test_config_key, test_limits,
+};
 
 #[test]
 fn the_guest_component_imports_only_the_sandbox_interfaces() {
@@ -57,6 +59,7 @@ async fn the_compiled_guest_is_cached_on_disk_and_reused_by_the_next_runtime() {
         guest_path: real_guest(),
         cache_dir: cache_dir.clone(),
         limits: test_limits(),
+        config_key: test_config_key(),
     };
     let first = Runtime::new(config.clone(), db.pool.clone()).expect("first start compiles");
     let artifacts = cached_artifacts(&cache_dir);
@@ -93,6 +96,7 @@ async fn a_missing_guest_is_a_compile_error_that_names_the_file() {
         guest_path: scratch_dir().join("no-such-guest.wasm"),
         cache_dir: scratch_dir().join("unused-cache"),
         limits: test_limits(),
+        config_key: test_config_key(),
     };
     match Runtime::new(config, db.pool.clone()) {
         Err(SandboxError::Compile { reason }) => assert!(reason.contains("no-such-guest.wasm")),

@@ -8,7 +8,8 @@ use mock_iamsmart::{Call, Outcome, SandboxConfig, client};
 use sandbox_runtime::{NativeRuntime, Runtime, SandboxError, SandboxId};
 
 use crate::support::{
-    Backend, Rp, TestDb, api_code, api_response, code_from_redirect, real_runtime, test_limits,
+    Backend, Rp, TestDb, api_code, api_response, code_from_redirect, real_runtime, test_config_key,
+    test_limits,
 };
 
 /// The two runtimes, seen the same way by the flow below.
@@ -100,7 +101,11 @@ async fn the_native_baseline_runs_the_same_login_against_the_same_storage() {
     let Some(db) = TestDb::new(Backend::Sqlite).await else {
         return;
     };
-    a_full_login(&NativeRuntime::new(db.pool.clone(), test_limits()), &db).await;
+    a_full_login(
+        &NativeRuntime::new(db.pool.clone(), test_limits(), test_config_key()),
+        &db,
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -14,7 +14,9 @@ use mock_iamsmart::api::{GET_KEY_PATH, GET_TOKEN_PATH};
 use mock_iamsmart::client::{self, RsaPrivateKey, SignedHeaders};
 use mock_iamsmart::{ApiRequest, ApiResponse, Call, Outcome, SandboxConfig};
 use rand::RngCore;
-use sandbox_runtime::{Limits, Runtime, RuntimeConfig, SandboxError, SandboxId};
+use sandbox_runtime::{
+    CONFIG_KEY_BYTES, ConfigKey, Limits, Runtime, RuntimeConfig, SandboxError, SandboxId,
+};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Row};
 
@@ -73,11 +75,17 @@ pub fn real_runtime(pool: &AnyPool) -> Runtime {
     runtime_with(pool, real_guest(), test_limits())
 }
 
+/// The configuration key of every test runtime: fixed, so several runtimes on one database agree.
+pub fn test_config_key() -> ConfigKey {
+    ConfigKey::from_bytes([0x5a; CONFIG_KEY_BYTES])
+}
+
 pub fn runtime_with(pool: &AnyPool, guest_path: PathBuf, limits: Limits) -> Runtime {
     let config = RuntimeConfig {
         guest_path,
         cache_dir: shared_cache_dir(),
         limits,
+        config_key: test_config_key(),
     };
     match Runtime::new(config, pool.clone()) {
         Ok(runtime) => runtime,

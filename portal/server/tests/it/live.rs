@@ -175,6 +175,9 @@ impl ServerProcess {
                 "PORTAL_CACHE_DIR",
                 std::env::temp_dir().join("portal-test-guest-cache"),
             )
+            // Both processes share the database, so they share the key that seals its sandboxes.
+            .env("PORTAL_CONFIG_KEY", "5a".repeat(32))
+            .env("PORTAL_DATA_DIR", data.path())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

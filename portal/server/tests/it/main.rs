@@ -4,6 +4,7 @@
 mod api;
 mod certificates;
 mod console;
+mod console_pages;
 mod database;
 mod form_filling;
 mod guides;
@@ -13,6 +14,8 @@ mod login_journey;
 mod maker_checker;
 mod pages;
 mod personas;
+mod refusals;
 mod relying_party;
+mod sealing;
 mod signing;
 mod support;

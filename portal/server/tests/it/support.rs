@@ -13,6 +13,7 @@ use std::{
 
 use anyhow::{Context, bail};
 use portal_server::{PortalConfig, start};
+use sandbox_runtime::ConfigKey;
 use sqlx::{AnyConnection, AssertSqlSafe, ConnectOptions, Executor, any::AnyConnectOptions};
 
 /// A running portal and what it needs to stay alive.
@@ -27,6 +28,8 @@ pub struct TestPortal {
     pub demo: Option<portal_server::demo::DemoSandbox>,
     /// The deployment's sandbox CA.
     pub signing_authority: portal_server::ca::SigningAuthority,
+    /// The key this portal seals sandbox configurations with (a fresh one per test portal).
+    pub config_key: ConfigKey,
     _site: TempDir,
     /// `None` for a second portal sharing another portal's database.
     _database: Option<TestDatabase>,
@@ -36,6 +39,14 @@ pub struct TestPortal {
 impl TestPortal {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// Stops this portal and starts a new one on the same database with the same key, as a restart does.
+    pub async fn restart(mut self) -> anyhow::Result<TestPortal> {
+        let database = self._database.take();
+        let (url, key) = (self.database_url.clone(), self.config_key.clone());
+        drop(self);
+        start_portal(url, database, None, key).await
     }
 }
 
@@ -60,7 +71,18 @@ pub async fn spawn_portal(engine: TestEngine) -> anyhow::Result<Option<TestPorta
         return Ok(None);
     };
     let url = database.url.clone();
-    start_portal(url, Some(database), None).await.map(Some)
+    start_portal(url, Some(database), None, ConfigKey::generate())
+        .await
+        .map(Some)
+}
+
+/// A portal on an existing database (which stays the caller's) with the given configuration key; the error
+/// is the portal's own start-up error, for tests of what a start refuses.
+pub async fn start_portal_on(
+    database_url: &str,
+    config_key: ConfigKey,
+) -> anyhow::Result<TestPortal> {
+    start_portal(database_url.to_owned(), None, None, config_key).await
 }
 
 /// A SQLite portal seeded like `cargo xtask run`: the demo sandbox, Demo Organisation and the demo accounts, with the
@@ -71,7 +93,7 @@ pub async fn spawn_portal_with_demo(
 ) -> anyhow::Result<(TestPortal, Option<TestDatabase>)> {
     match database_url {
         Some(url) => Ok((
-            start_portal(url, None, Some(demo_file.to_path_buf())).await?,
+            start_portal(url, None, Some(demo_file.to_path_buf()), demo_config_key()).await?,
             None,
         )),
         None => {
@@ -79,21 +101,35 @@ pub async fn spawn_portal_with_demo(
                 .await?
                 .context("SQLite is always available")?;
             let url = database.url.clone();
-            let portal = start_portal(url, None, Some(demo_file.to_path_buf())).await?;
+            let portal =
+                start_portal(url, None, Some(demo_file.to_path_buf()), demo_config_key()).await?;
             Ok((portal, Some(database)))
         }
     }
 }
 
+/// The configuration key of portals seeded with the demo: fixed, so a restart on the same database opens what
+/// the first start sealed.
+fn demo_config_key() -> ConfigKey {
+    ConfigKey::from_bytes([0x42; sandbox_runtime::CONFIG_KEY_BYTES])
+}
+
 /// A second server process on `first`'s database, as several nodes share one PostgreSQL in production.
 pub async fn spawn_second_portal(first: &TestPortal) -> anyhow::Result<TestPortal> {
-    start_portal(first.database_url.clone(), None, None).await
+    start_portal(
+        first.database_url.clone(),
+        None,
+        None,
+        first.config_key.clone(),
+    )
+    .await
 }
 
 async fn start_portal(
     database_url: String,
     database: Option<TestDatabase>,
     demo_file: Option<PathBuf>,
+    config_key: ConfigKey,
 ) -> anyhow::Result<TestPortal> {
     let site = TempDir::new("site")?;
     std::fs::create_dir_all(site.path().join("pkg"))?;
@@ -110,6 +146,7 @@ async fn start_portal(
         cache_dir: std::env::temp_dir().join("portal-test-guest-cache"),
         demo_file,
         public_base_url: None,
+        config_key: config_key.clone(),
     };
     let portal = start(&config).await.context("starting the test portal")?;
     let base_url = format!("http://{}", portal.local_addr);
@@ -126,6 +163,7 @@ async fn start_portal(
         runtime,
         demo,
         signing_authority,
+        config_key,
         site_root: site.path().to_path_buf(),
         _site: site,
         _database: database,
