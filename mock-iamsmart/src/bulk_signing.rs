@@ -600,3 +600,277 @@ pub(crate) fn ack_result(host: &mut dyn Host, body: &[u8]) -> Result<Value, Prot
     })?;
     token::encrypt_response_content(host, &cek, &json!({"businessID": business_id}))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use rsa::{Pkcs1v15Sign, RsaPublicKey};
+    use sha2::{Digest, Sha256};
+
+    use super::*;
+    use crate::call::{Call, Outcome, handle};
+    use crate::client;
+    use crate::crypto::tests::rp_private_key;
+    use crate::crypto::{base64_decode, base64_encode};
+    use crate::login::TicketStatus;
+    use crate::persona::{IAMSMART_PLUS_USER, IAMSMART_USER};
+    use crate::persona_certificate::PersonaCertificate;
+    use crate::testkit::{REDIRECT_URI, Rp};
+
+    fn rp() -> Rp {
+        let mut rp = Rp::strict();
+        rp.config.granted_scopes.push("eidapi_bulksign".into());
+        let certificate = PersonaCertificate {
+            credential: crate::signer::tests::credential(),
+            serial_hex: "09".into(),
+            not_before_ms: 0,
+            not_after_ms: i64::MAX,
+            revoked_at_ms: None,
+        };
+        let certificates: BTreeMap<String, PersonaCertificate> =
+            [(IAMSMART_PLUS_USER.to_owned(), certificate)].into();
+        handle(
+            &mut rp.host,
+            &rp.config,
+            Call::InstallSigningCertificates { certificates },
+        );
+        rp
+    }
+
+    fn document(index: usize) -> Value {
+        let digest = Sha256::digest(format!("document {index}").as_bytes());
+        json!({"id": format!("doc-{index}"), "documentName": format!("Statement {index}"),
+            "hashCode": base64_encode(&digest), "sigAlgo": "SHA256withRSA"})
+    }
+
+    fn request(rp: &mut Rp, persona_id: &str, business_id: &str, count: usize, max: usize) -> Value {
+        let token = rp.token(persona_id, "eidapi_auth eidapi_bulksign");
+        json!({"businessID": business_id, "accessToken": token.access_token,
+            "openID": token.open_id, "source": "PC_Browser", "redirectURI": REDIRECT_URI,
+            "state": "bulk", "requestName": "Monthly statements", "maxCallbackSigs": max,
+            "documents": (0..count).map(document).collect::<Vec<_>>()})
+    }
+
+    fn start(rp: &mut Rp, business_id: &str, count: usize, max: usize) -> String {
+        let body = request(rp, IAMSMART_PLUS_USER, business_id, count, max);
+        let envelope = rp.post_encrypted(BULK_REQUEST_PATH, &body);
+        assert_eq!(envelope.code, "D00000", "{}", envelope.message);
+        rp.decrypted(&envelope)["ticketID"]
+            .as_str()
+            .expect("ticketID")
+            .to_owned()
+    }
+
+    fn ticket(rp: &mut Rp, call: Call) -> TicketStatus {
+        match handle(&mut rp.host, &rp.config, call) {
+            Outcome::Ticket(status) => status,
+            other => panic!("expected a ticket, got {other:?}"),
+        }
+    }
+
+    fn status_of(rp: &mut Rp, business_id: &str) -> Value {
+        let envelope = rp.post_encrypted(
+            BULK_ENQUIRE_STATUS_PATH,
+            &json!({"businessID": business_id}),
+        );
+        assert_eq!(envelope.code, "D00000", "{}", envelope.message);
+        rp.decrypted(&envelope)
+    }
+
+    fn opened(callback: &crate::Callback) -> client::OpenedCallback {
+        let content_type = callback.header("Content-Type").expect("content type");
+        assert!(content_type.starts_with("multipart/form-data"));
+        client::open_callback(rp_private_key(), &callback.body, content_type).expect("opens")
+    }
+
+    #[test]
+    fn twenty_five_documents_by_ten_arrive_as_three_callbacks_in_order_with_valid_signatures() {
+        let mut rp = rp();
+        let ticket_id = start(&mut rp, "bulk-1", 25, 10);
+        assert_eq!(status_of(&mut rp, "bulk-1")["status"], "SS001");
+        let details = match handle(
+            &mut rp.host,
+            &rp.config,
+            Call::TicketDetails {
+                ticket_id: ticket_id.clone(),
+                persona_id: None,
+            },
+        ) {
+            Outcome::TicketDetails(details) => details,
+            other => panic!("expected details, got {other:?}"),
+        };
+        let view = details.bulk_signing.expect("a bulk view");
+        assert_eq!(view.documents.len(), 25);
+        assert_eq!(view.documents[3].id, "doc-3");
+
+        let approved = ticket(
+            &mut rp,
+            Call::ApproveTicket {
+                ticket_id: ticket_id.clone(),
+                persona_id: IAMSMART_PLUS_USER.into(),
+            },
+        );
+        assert!(approved.signing_continues);
+        assert!(approved.callbacks.is_empty());
+        assert_eq!(status_of(&mut rp, "bulk-1")["status"], "SS002");
+
+        let mut callbacks = Vec::new();
+        let mut calls = 0;
+        loop {
+            let next = ticket(
+                &mut rp,
+                Call::ContinueBulkSigning {
+                    ticket_id: ticket_id.clone(),
+                },
+            );
+            calls += 1;
+            callbacks.extend(next.callbacks);
+            if !next.signing_continues {
+                break;
+            }
+        }
+        assert_eq!(calls, 25usize.div_ceil(SIGNATURES_PER_CALL));
+        assert_eq!(callbacks.len(), 3);
+        let key = RsaPublicKey::from(rp_private_key());
+        for (seq, callback) in callbacks.iter().enumerate() {
+            let opened = opened(callback);
+            assert_eq!(opened.code, "D00000");
+            assert_eq!(opened.content["businessID"], "bulk-1");
+            let metadata = &opened.content["sigMetada"];
+            assert_eq!(metadata["callbackSeq"], seq + 1);
+            assert_eq!(metadata["totalCallbacks"], 3);
+            assert_eq!(metadata["totalSignNum"], 25);
+            assert_eq!(metadata["failSignNum"], 0);
+            assert!(metadata["cert"].is_string());
+            let entries = opened.content["sigFile"].as_array().expect("sigFile");
+            assert_eq!(entries.len(), if seq < 2 { 10 } else { 5 });
+            for (offset, entry) in entries.iter().enumerate() {
+                let index = seq * 10 + offset;
+                assert_eq!(entry["id"], format!("doc-{index}"));
+                let signature = base64_decode(entry["signature"].as_str().expect("signature"))
+                    .expect("base64");
+                key.verify(
+                    Pkcs1v15Sign::new::<Sha256>(),
+                    &Sha256::digest(format!("document {index}").as_bytes()),
+                    &signature,
+                )
+                .expect("each signature verifies");
+            }
+        }
+        let done = status_of(&mut rp, "bulk-1");
+        assert_eq!(done["status"], "SS003");
+        assert_eq!(done["signedNum"], 25);
+        assert_eq!(done["sentCallbacks"], 3);
+        assert!(rp.host.entries().keys().all(|key| !key.contains("/signature/")));
+        // Nothing more to do, and the relying party acknowledges.
+        let again = ticket(&mut rp, Call::ContinueBulkSigning { ticket_id });
+        assert!(again.callbacks.is_empty() && !again.signing_continues);
+        let ack = rp.post_encrypted(
+            BULK_ACK_RESULT_PATH,
+            &json!({"businessID": "bulk-1", "signingResult": "SR001"}),
+        );
+        assert_eq!(ack.code, "D00000");
+    }
+
+    #[test]
+    fn one_signature_per_callback_is_spread_over_calls_of_at_most_four_callbacks() {
+        let mut rp = rp();
+        let ticket_id = start(&mut rp, "bulk-2", 9, 1);
+        ticket(
+            &mut rp,
+            Call::ApproveTicket {
+                ticket_id: ticket_id.clone(),
+                persona_id: IAMSMART_PLUS_USER.into(),
+            },
+        );
+        let mut sizes = Vec::new();
+        loop {
+            let next = ticket(
+                &mut rp,
+                Call::ContinueBulkSigning {
+                    ticket_id: ticket_id.clone(),
+                },
+            );
+            sizes.push(next.callbacks.len());
+            if !next.signing_continues {
+                break;
+            }
+        }
+        assert_eq!(sizes, [4, 4, 1]);
+    }
+
+    #[test]
+    fn the_number_of_documents_and_the_signer_are_checked() {
+        let mut rp = rp();
+        let body = request(&mut rp, IAMSMART_PLUS_USER, "bulk-3", 1001, 10);
+        let refused = rp.post_encrypted(BULK_REQUEST_PATH, &body);
+        assert_eq!(refused.code, "D71004");
+        assert!(refused.message.contains("1001"), "{}", refused.message);
+        let body = request(&mut rp, IAMSMART_PLUS_USER, "bulk-4", 0, 10);
+        assert_eq!(rp.post_encrypted(BULK_REQUEST_PATH, &body).code, "D71004");
+        let body = request(&mut rp, IAMSMART_PLUS_USER, "bulk-5", 2, 1001);
+        assert_eq!(rp.post_encrypted(BULK_REQUEST_PATH, &body).code, "D20003");
+        let mut body = request(&mut rp, IAMSMART_PLUS_USER, "bulk-6", 2, 10);
+        body["documents"][1]["hashCode"] = "short".into();
+        let bad = rp.post_encrypted(BULK_REQUEST_PATH, &body);
+        assert_eq!(bad.code, "D20003");
+        assert!(bad.message.contains("documents[1].hashCode"), "{}", bad.message);
+        let mut body = request(&mut rp, IAMSMART_PLUS_USER, "bulk-7", 2, 10);
+        body["documents"][1]["id"] = "doc-0".into();
+        assert_eq!(rp.post_encrypted(BULK_REQUEST_PATH, &body).code, "D20003");
+        let body = request(&mut rp, IAMSMART_USER, "bulk-8", 2, 10);
+        assert_eq!(rp.post_encrypted(BULK_REQUEST_PATH, &body).code, "D70004");
+        let mut body = request(&mut rp, IAMSMART_PLUS_USER, "bulk-9", 2, 10);
+        body["callbackResultURI"] = "https://elsewhere.example/cb".into();
+        assert_eq!(rp.post_encrypted(BULK_REQUEST_PATH, &body).code, "D20008");
+    }
+
+    #[test]
+    fn the_relying_party_cancels_before_or_during_signing_and_cannot_after() {
+        let mut rp = rp();
+        start(&mut rp, "bulk-10", 3, 10);
+        let cancel = |rp: &mut Rp, business_id: &str| {
+            rp.post_encrypted(BULK_CANCEL_PATH, &json!({"businessID": business_id}))
+        };
+        assert_eq!(cancel(&mut rp, "bulk-10").code, "D00000");
+        assert_eq!(status_of(&mut rp, "bulk-10")["status"], "SS004");
+        assert_eq!(cancel(&mut rp, "bulk-10").code, "D71007");
+
+        let ticket_id = start(&mut rp, "bulk-11", 40, 10);
+        ticket(
+            &mut rp,
+            Call::ApproveTicket {
+                ticket_id: ticket_id.clone(),
+                persona_id: IAMSMART_PLUS_USER.into(),
+            },
+        );
+        let first = ticket(
+            &mut rp,
+            Call::ContinueBulkSigning {
+                ticket_id: ticket_id.clone(),
+            },
+        );
+        assert!(first.signing_continues);
+        let early_ack = rp.post_encrypted(
+            BULK_ACK_RESULT_PATH,
+            &json!({"businessID": "bulk-11", "signingResult": "SR001"}),
+        );
+        assert_eq!(early_ack.code, "D71008");
+        assert_eq!(cancel(&mut rp, "bulk-11").code, "D00000");
+        let after = ticket(&mut rp, Call::ContinueBulkSigning { ticket_id });
+        assert!(after.callbacks.is_empty() && !after.signing_continues);
+        assert_eq!(status_of(&mut rp, "bulk-11")["status"], "SS004");
+        assert_eq!(cancel(&mut rp, "nobody").code, "D71005");
+        assert_eq!(status_of(&mut rp, "nobody")["status"], "SS006");
+    }
+
+    #[test]
+    fn a_rejected_bulk_request_calls_back_with_d71001() {
+        let mut rp = rp();
+        let ticket_id = start(&mut rp, "bulk-12", 2, 10);
+        let rejected = ticket(&mut rp, Call::RejectTicket { ticket_id });
+        assert_eq!(opened(&rejected.callbacks[0]).code, "D71001");
+        assert_eq!(status_of(&mut rp, "bulk-12")["status"], "SS005");
+    }
+}
