@@ -15,4 +15,5 @@ mod pages;
 mod personas;
 mod relying_party;
 mod signing;
+mod signing_flows;
 mod support;
