@@ -78,6 +78,167 @@ pub struct ApproveTicketRequest {
     /// A persona of the sandbox (see the personas guide).
     #[serde(rename = "personaID")]
     pub persona_id: String,
+    /// Step-up factors to pass first (`FR`, `NFC`), for a request that asks for step-up.
+    #[serde(rename = "stepUp", skip_serializing_if = "Option::is_none")]
+    pub step_up: Option<Vec<String>>,
+}
+
+/// `completeStepup`'s body (sandbox only; plain JSON, signed): the persona passes one simulated
+/// step-up factor now, on the sandbox clock.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"ticketID": "a1b2c3d4e5f60718293a4b5c6d7e8f90", "personaID": "iamsmart-plus-user", "method": "FR"}))]
+pub struct CompleteStepUpRequest {
+    #[serde(rename = "ticketID")]
+    pub ticket_id: String,
+    #[serde(rename = "personaID")]
+    pub persona_id: String,
+    /// `FR` (face recognition) or `NFC` (HKID chip read).
+    pub method: String,
+}
+
+/// Where a ticket's step-up stands for the persona.
+#[derive(Serialize, ToSchema)]
+pub struct StepUpProgress {
+    /// `unary` or `and`.
+    pub combination: String,
+    /// The factors asked for.
+    pub methods: Vec<String>,
+    /// `stepupAuthPeriod`, when the request gave one.
+    #[serde(rename = "periodSeconds")]
+    pub period_seconds: Option<i64>,
+    pub done: Vec<String>,
+    pub missing: Vec<String>,
+    /// Whether the ticket may now be approved.
+    pub satisfied: bool,
+}
+
+/// `completeStepup`'s answer.
+#[derive(Serialize, ToSchema)]
+pub struct CompleteStepUpAnswer {
+    #[serde(rename = "ticketID")]
+    pub ticket_id: String,
+    #[serde(rename = "stepUp")]
+    pub step_up: StepUpProgress,
+}
+
+/// The answer of `completeStepup`.
+#[derive(Serialize, ToSchema)]
+pub struct CompleteStepUpEnvelope {
+    #[serde(rename = "txID")]
+    pub tx_id: String,
+    pub code: DCode,
+    pub message: String,
+    pub content: Option<CompleteStepUpAnswer>,
+}
+
+/// The decrypted `content` of `account/stepup/initiateRequest`.
+#[derive(Serialize, ToSchema)]
+pub struct StepUpInitiateRequest {
+    /// At most 36 printable characters, unique per client (else `D20011`).
+    #[serde(rename = "businessID")]
+    pub business_id: String,
+    #[serde(rename = "accessToken")]
+    pub access_token: String,
+    #[serde(rename = "openID")]
+    pub open_id: String,
+    pub source: String,
+    #[serde(rename = "redirectURI")]
+    pub redirect_uri: Option<String>,
+    pub state: Option<String>,
+    /// `{"unary":["FR"]}` (the default), `{"unary":["NFC"]}` or `{"and":["FR","NFC"]}`, as an object
+    /// or its JSON text.
+    #[serde(rename = "stepupAuthMethod")]
+    #[schema(value_type = Option<Object>)]
+    pub stepup_auth_method: Option<serde_json::Value>,
+    /// Seconds: a factor the user passed that recently counts.
+    #[serde(rename = "stepupAuthPeriod")]
+    pub stepup_auth_period: Option<i64>,
+}
+
+/// One document of a bulk-signing request: `hashCode` with `sigAlgo`, or `docDigest`.
+#[derive(Serialize, ToSchema)]
+pub struct BulkDocument {
+    /// Unique in the request, at most 64 characters.
+    pub id: String,
+    #[serde(rename = "documentName")]
+    pub document_name: Option<String>,
+    /// Base64 digest (32 bytes for `SHA256withRSA`, at most 245 for `NONEwithRSA`).
+    #[serde(rename = "hashCode")]
+    pub hash_code: Option<String>,
+    /// `SHA256withRSA` (the default) or `NONEwithRSA`.
+    #[serde(rename = "sigAlgo")]
+    pub sig_algo: Option<String>,
+    /// Base64 SHA-256 of a PDF's byte range: answered with a detached PKCS#7.
+    #[serde(rename = "docDigest")]
+    pub doc_digest: Option<String>,
+}
+
+/// The decrypted `content` of `bdss/initiateRequest`.
+#[derive(Serialize, ToSchema)]
+pub struct BulkSigningInitiateRequest {
+    #[serde(rename = "businessID")]
+    pub business_id: String,
+    #[serde(rename = "accessToken")]
+    pub access_token: String,
+    #[serde(rename = "openID")]
+    pub open_id: String,
+    pub source: String,
+    #[serde(rename = "redirectURI")]
+    pub redirect_uri: Option<String>,
+    /// Where the result callbacks go: the registered callback URL or a redirect URI (else `D20008`).
+    #[serde(rename = "callbackResultURI")]
+    pub callback_result_uri: Option<String>,
+    pub state: Option<String>,
+    #[serde(rename = "requestName")]
+    pub request_name: Option<String>,
+    pub department: Option<String>,
+    #[serde(rename = "serviceName")]
+    pub service_name: Option<String>,
+    /// Signatures per result callback, 1–1000 (default 1000; at most 100 for PDF signatures).
+    #[serde(rename = "maxCallbackSigs")]
+    pub max_callback_sigs: Option<u32>,
+    /// Base64 SHA-256 of the signer's HKID without check digit (`D70005` on mismatch).
+    #[serde(rename = "HKICHash")]
+    pub hkic_hash: Option<String>,
+    /// 1 to 1000 documents (else `D71004`).
+    pub documents: Vec<BulkDocument>,
+}
+
+/// The decrypted `content` of `bdss/enquireStatus` and `bdss/cancelRequest`.
+#[derive(Serialize, ToSchema)]
+pub struct BulkSigningReference {
+    #[serde(rename = "businessID")]
+    pub business_id: String,
+}
+
+/// The decrypted `content` of `bdss/ackResult`.
+#[derive(Serialize, ToSchema)]
+pub struct BulkSigningAck {
+    #[serde(rename = "businessID")]
+    pub business_id: String,
+    /// `SR001` accepted, `SR002` rejected, `SR003` none received.
+    #[serde(rename = "signingResult")]
+    pub signing_result: String,
+}
+
+/// What `bdss/enquireStatus`'s `content` decrypts to.
+#[derive(Serialize, ToSchema)]
+pub struct BulkSigningStatus {
+    #[serde(rename = "businessID")]
+    pub business_id: String,
+    /// `SS001` waiting for the user, `SS002` signing, `SS003` completed, `SS004` cancelled, `SS005`
+    /// rejected, failed or timed out, `SS006` no record (then only `businessID` is present).
+    pub status: String,
+    #[serde(rename = "totalSignNum")]
+    pub total_sign_num: Option<u32>,
+    #[serde(rename = "signedNum")]
+    pub signed_num: Option<u32>,
+    #[serde(rename = "failSignNum")]
+    pub fail_sign_num: Option<u32>,
+    #[serde(rename = "totalCallbacks")]
+    pub total_callbacks: Option<u32>,
+    #[serde(rename = "sentCallbacks")]
+    pub sent_callbacks: Option<u32>,
 }
 
 /// `rejectTicket`'s body (sandbox only; plain JSON, signed).
@@ -368,6 +529,82 @@ pub fn reject_ticket() {}
 )]
 pub fn pending_tickets() {}
 
+/// `POST /api/v1/sandbox/completeStepup` (sandbox only): the persona passes one step-up factor.
+#[utoipa::path(
+    post, path = "/api/v1/sandbox/completeStepup", tag = "sandbox",
+    params(SignedHeaders),
+    request_body(content = CompleteStepUpRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The step-up status after the step; `D20003` for a method the ticket does not ask for, a ticket that asks for none, or another persona than the request's user; `D10001` suspended; `D20004` answered already; `D40003` expired.",
+            body = CompleteStepUpEnvelope),
+    )
+)]
+pub fn complete_step_up() {}
+
+/// `POST /api/v1/account/stepup/initiateRequest`: asks the logged-in user to re-authenticate (scope `eidapi_fr`).
+#[utoipa::path(
+    post, path = "/api/v1/account/stepup/initiateRequest", tag = "stepup",
+    params(SignedHeaders),
+    request_body(content = EncryptedBody, description = "`content` decrypts to `StepUpInitiateRequest`.",
+        content_type = "application/json"),
+    responses(
+        (status = 200, description = "`content` decrypts to `{authByQR, ticketID}`. The result is POSTed to the callback URL: `{businessID, state, stepupAuthMethod, timestamp}`, or `D80001` rejected or cancelled, `D80002` failed, `D80003` timed out. Errors: `D20009`, `D20010`, `D20011`, `D20015`.",
+            body = EncryptedEnvelope),
+    )
+)]
+pub fn step_up_request() {}
+
+/// `POST /api/v1/bdss/initiateRequest`: asks the logged-in iAM Smart+ user to sign up to 1000 documents (scope `eidapi_bulksign`).
+#[utoipa::path(
+    post, path = "/api/v1/bdss/initiateRequest", tag = "bdss",
+    params(SignedHeaders),
+    request_body(content = EncryptedBody, description = "`content` decrypts to `BulkSigningInitiateRequest`.",
+        content_type = "application/json"),
+    responses(
+        (status = 200, description = "`content` decrypts to `{authByQR, ticketID}`. After the user approves, the signatures arrive as multipart callbacks in order, each `content` decrypting to `{businessID, state, sigFile: [{id, documentName, hashCode, sigAlgo, timestamp, signature} | {id, docDigest, timestamp, pdfSignature} | {id, error}], sigMetada: {cert, totalCallbacks, callbackSeq, totalSignNum, failSignNum}}`; a refusal calls back `D71000` cancelled, `D71001` rejected, `D71002` failed, `D71003` timed out. Errors: `D71004` (not 1–1000 documents), `D70004`, `D70005`, `D20003`, `D20008`, `D20011`, `D20015`.",
+            body = EncryptedEnvelope),
+    )
+)]
+pub fn bulk_signing_request() {}
+
+/// `POST /api/v1/bdss/enquireStatus`: where a bulk-signing request stands.
+#[utoipa::path(
+    post, path = "/api/v1/bdss/enquireStatus", tag = "bdss",
+    params(SignedHeaders),
+    request_body(content = EncryptedBody, description = "`content` decrypts to `BulkSigningReference`.",
+        content_type = "application/json"),
+    responses(
+        (status = 200, description = "`content` decrypts to `BulkSigningStatus`.", body = EncryptedEnvelope),
+    )
+)]
+pub fn bulk_signing_status() {}
+
+/// `POST /api/v1/bdss/cancelRequest`: withdraws a bulk-signing request that is waiting or still signing.
+#[utoipa::path(
+    post, path = "/api/v1/bdss/cancelRequest", tag = "bdss",
+    params(SignedHeaders),
+    request_body(content = EncryptedBody, description = "`content` decrypts to `BulkSigningReference`.",
+        content_type = "application/json"),
+    responses(
+        (status = 200, description = "`content` decrypts to `{businessID, status: \"SS004\"}`; `D71005` no such request, `D71007` finished or ended already.",
+            body = EncryptedEnvelope),
+    )
+)]
+pub fn bulk_signing_cancel() {}
+
+/// `POST /api/v1/bdss/ackResult`: the RP says what it did with the signatures.
+#[utoipa::path(
+    post, path = "/api/v1/bdss/ackResult", tag = "bdss",
+    params(SignedHeaders),
+    request_body(content = EncryptedBody, description = "`content` decrypts to `BulkSigningAck`.",
+        content_type = "application/json"),
+    responses(
+        (status = 200, description = "`content` decrypts to `{businessID}`; `D71005` no such request, `D71008` signing not finished, `D20003` a bad `signingResult`.",
+            body = EncryptedEnvelope),
+    )
+)]
+pub fn bulk_signing_ack() {}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -378,15 +615,22 @@ plus the sandbox-only automation routes (tag `sandbox`). Every POST is signed wi
 except getKey's is AES-256-GCM under the CEK from getKey. Errors are D-codes in the envelope with HTTP 200. \
 Generated from the mock's wire types by the api-specs crate; do not edit by hand."
     ),
-    paths(get_key, revoke_key, get_token, get_qr, approve_ticket, reject_ticket, pending_tickets),
+    paths(
+        get_key, revoke_key, get_token, get_qr, step_up_request, bulk_signing_request, bulk_signing_status,
+        bulk_signing_cancel, bulk_signing_ack, approve_ticket, complete_step_up, reject_ticket, pending_tickets,
+    ),
     components(schemas(
         ResponseEnvelope, GetKeyContent, TokenContent, UserType, DCode, EncryptedBody, GetTokenRequest,
         GetKeyEnvelope, EncryptedEnvelope, PlainEnvelope, ApproveTicketRequest, RejectTicketRequest,
         TicketAnswer, TicketAnswerEnvelope, PendingTicket, PendingTickets, PendingTicketsEnvelope, StartedLogin,
+        CompleteStepUpRequest, StepUpProgress, CompleteStepUpAnswer, CompleteStepUpEnvelope, StepUpInitiateRequest,
+        BulkDocument, BulkSigningInitiateRequest, BulkSigningReference, BulkSigningAck, BulkSigningStatus,
     )),
     tags(
         (name = "security", description = "Content encryption keys"),
         (name = "auth", description = "Login"),
+        (name = "stepup", description = "Step-up re-authentication (face recognition, HKID chip read)"),
+        (name = "bdss", description = "Bulk signing"),
         (name = "sandbox", description = "Sandbox-only automation for an RP's CI; the real iAM Smart has none of these"),
     )
 )]

@@ -19,7 +19,7 @@ use crate::form_filling;
 use crate::host::{Host, LogLevel};
 use crate::inspect;
 use crate::token;
-use crate::{signing, signing_api};
+use crate::{bulk_signing, signing, signing_api, step_up};
 
 pub const GET_KEY_PATH: &str = "/api/v1/security/getKey";
 pub const REVOKE_KEY_PATH: &str = "/api/v1/security/revokeKey";
@@ -89,6 +89,10 @@ pub struct ApiResponse {
     /// client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inspection: Option<crate::inspect::Inspection>,
+    /// Set when this answer approved a bulk-signing request: the ticket whose signing the host must
+    /// carry on with `continue_bulk_signing` after delivering `callbacks` (see `bulk_signing.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continue_bulk_signing: Option<String>,
 }
 
 /// What a route handler answers: the success `content`, and any callbacks to deliver.
@@ -96,13 +100,15 @@ pub struct ApiResponse {
 pub(crate) struct Answer {
     pub content: Option<serde_json::Value>,
     pub callbacks: Vec<Callback>,
+    /// The bulk-signing ticket the host must continue, when this answer approved one.
+    pub continue_bulk_signing: Option<String>,
 }
 
 impl Answer {
     pub fn content(content: serde_json::Value) -> Self {
         Answer {
             content: Some(content),
-            callbacks: Vec::new(),
+            ..Answer::default()
         }
     }
 }
@@ -135,6 +141,12 @@ pub(crate) enum Route {
     AnonymousHashSigningResult,
     AnonymousPdfSigningResult,
     SigningAckResult,
+    CompleteStepUp,
+    StepUpRequest,
+    BulkSigningRequest,
+    BulkSigningStatus,
+    BulkSigningCancel,
+    BulkSigningAckResult,
 }
 
 impl Route {
@@ -165,6 +177,12 @@ impl Route {
             signing::ANONYMOUS_HASH_SIGNING_RESULT_PATH => Some(Route::AnonymousHashSigningResult),
             signing::ANONYMOUS_PDF_SIGNING_RESULT_PATH => Some(Route::AnonymousPdfSigningResult),
             signing::ACK_RESULT_PATH => Some(Route::SigningAckResult),
+            automation::COMPLETE_STEP_UP_PATH => Some(Route::CompleteStepUp),
+            step_up::STEP_UP_REQUEST_PATH => Some(Route::StepUpRequest),
+            bulk_signing::BULK_REQUEST_PATH => Some(Route::BulkSigningRequest),
+            bulk_signing::BULK_ENQUIRE_STATUS_PATH => Some(Route::BulkSigningStatus),
+            bulk_signing::BULK_CANCEL_PATH => Some(Route::BulkSigningCancel),
+            bulk_signing::BULK_ACK_RESULT_PATH => Some(Route::BulkSigningAckResult),
             _ => None,
         }
     }
@@ -189,6 +207,12 @@ impl Route {
             Route::AnonymousHashSigningResult => "anonymous/signing/getResult",
             Route::AnonymousPdfSigningResult => "anonymous/pdfsigning/getResult",
             Route::SigningAckResult => "signing/ackResult",
+            Route::CompleteStepUp => "sandbox/completeStepup",
+            Route::StepUpRequest => "stepup/initiateRequest",
+            Route::BulkSigningRequest => "bdss/initiateRequest",
+            Route::BulkSigningStatus => "bdss/enquireStatus",
+            Route::BulkSigningCancel => "bdss/cancelRequest",
+            Route::BulkSigningAckResult => "bdss/ackResult",
         }
     }
 }
@@ -257,6 +281,18 @@ pub(crate) fn serve(
                 signing_api::anonymous_result(host, config, body, true).map(Answer::content)
             }
             Route::SigningAckResult => signing_api::ack_result(host, body).map(Answer::content),
+            Route::CompleteStepUp => automation::complete_step_up(host, config, body),
+            Route::StepUpRequest => step_up::step_up_request(host, config, body),
+            Route::BulkSigningRequest => bulk_signing::bulk_request(host, config, body),
+            Route::BulkSigningStatus => {
+                bulk_signing::enquire_status(host, body).map(Answer::content)
+            }
+            Route::BulkSigningCancel => {
+                bulk_signing::cancel_request(host, config, body).map(Answer::content)
+            }
+            Route::BulkSigningAckResult => {
+                bulk_signing::ack_result(host, body).map(Answer::content)
+            }
         }
     });
     let inspected_response = match &result {
@@ -271,6 +307,7 @@ pub(crate) fn serve(
             );
             let mut response = envelope::success(host, answer.content);
             response.callbacks = answer.callbacks;
+            response.continue_bulk_signing = answer.continue_bulk_signing;
             response
         }
         Err(error) => {

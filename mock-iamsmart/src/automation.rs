@@ -8,6 +8,13 @@
 //!   for a profile or form-filling request an optional `"fields":[…]` releases only those fields (the
 //!   user unticked the others; mandatory ones must stay), and the answer adds `"kind"` and
 //!   `"businessID"`; the relying party's callback is delivered as the phone's would be;
+//!   a request that asks for step-up (a signing request's `stepupAuthMethod`, a step-up request)
+//!   takes `"stepUp":["FR","NFC"]` to complete those factors first, as the phone's simulated face
+//!   recognition and chip read would; approving a bulk-signing request answers at once and the
+//!   signatures follow as callbacks;
+//! - `completeStepup` `{"ticketID","personaID","method":"FR"|"NFC"}` → `{"ticketID","stepUp":{
+//!   "combination","methods","periodSeconds","done","missing","satisfied"}}`: one factor on its own,
+//!   for a CI that wants to check the refusal (`D80002`) before the step;
 //! - `rejectTicket` `{"ticketID"}` → `{"ticketID","state":"rejected","redirectURL"}` (`D40001`);
 //! - `pendingTickets` `{}` → `{"tickets":[{"ticketID","scope","source","expiresInMs","kind","businessID"}]}`.
 //!
@@ -24,6 +31,7 @@ use crate::login::{self, TicketStatus};
 pub const APPROVE_TICKET_PATH: &str = "/api/v1/sandbox/approveTicket";
 pub const REJECT_TICKET_PATH: &str = "/api/v1/sandbox/rejectTicket";
 pub const PENDING_TICKETS_PATH: &str = "/api/v1/sandbox/pendingTickets";
+pub const COMPLETE_STEP_UP_PATH: &str = "/api/v1/sandbox/completeStepup";
 
 /// The request body as a JSON object; an absent or empty body counts as `{}`.
 fn body_object(body: &[u8]) -> Result<Map<String, Value>, ProtocolError> {
@@ -57,6 +65,9 @@ fn answered(status: TicketStatus) -> Answer {
     }
     Answer {
         content: Some(content),
+        continue_bulk_signing: status
+            .signing_continues
+            .then(|| status.ticket_id.clone()),
         callbacks: status.callbacks,
     }
 }
@@ -90,6 +101,9 @@ pub(crate) fn approve_ticket(
     let object = body_object(body)?;
     let ticket_id = string_field(&object, "ticketID")?;
     let persona_id = string_field(&object, "personaID")?;
+    for method in field_list(&object, "stepUp")?.unwrap_or_default() {
+        login::complete_step_up(host, config, &ticket_id, &persona_id, &method)?;
+    }
     let status = match field_list(&object, "fields")? {
         Some(fields) => {
             login::approve_ticket_with_fields(host, config, &ticket_id, &persona_id, &fields)?
@@ -97,6 +111,32 @@ pub(crate) fn approve_ticket(
         None => login::approve_ticket(host, config, &ticket_id, &persona_id)?,
     };
     Ok(answered(status))
+}
+
+/// `completeStepup`: the persona passes one step-up factor.
+pub(crate) fn complete_step_up(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    body: &[u8],
+) -> Result<Answer, ProtocolError> {
+    let object = body_object(body)?;
+    let ticket_id = string_field(&object, "ticketID")?;
+    let persona_id = string_field(&object, "personaID")?;
+    let method = string_field(&object, "method")?;
+    let details = login::complete_step_up(host, config, &ticket_id, &persona_id, &method)?;
+    let step_up = details.step_up.map(|status| {
+        json!({
+            "combination": status.combination,
+            "methods": status.methods,
+            "periodSeconds": status.period_seconds,
+            "done": status.done,
+            "missing": status.missing,
+            "satisfied": status.satisfied,
+        })
+    });
+    Ok(Answer::content(
+        json!({"ticketID": ticket_id, "stepUp": step_up}),
+    ))
 }
 
 /// `rejectTicket`: the user rejects the request (`D40001`).

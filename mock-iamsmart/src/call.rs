@@ -65,8 +65,21 @@ pub enum Call {
         persona_id: String,
         fields: Vec<String>,
     },
-    /// The app fails while answering (`D40002` / `D50002` / `D60002` by kind).
+    /// The app fails while answering (`D40002` / `D50002` / `D60002` / `D70002` / `D80002` /
+    /// `D71002` by kind).
     FailTicket { ticket_id: String },
+    /// The persona completed a simulated step-up factor on the phone: `method` is `FR` (face
+    /// recognition) or `NFC` (HKID chip read), recorded at sandbox time. Answers the ticket's
+    /// details (with `step_up` showing what is still missing) as that persona sees them.
+    CompleteStepup {
+        ticket_id: String,
+        persona_id: String,
+        method: String,
+    },
+    /// Host only, after an answer with `signing_continues` (or `continue_bulk_signing`): sign the
+    /// next piece of an approved bulk-signing request; repeat while the answer says
+    /// `signing_continues`, delivering each answer's callbacks in order.
+    ContinueBulkSigning { ticket_id: String },
 }
 
 impl Call {
@@ -86,6 +99,8 @@ impl Call {
             Call::TicketDetails { .. } => "ticket_details",
             Call::ApproveTicketWithFields { .. } => "approve_ticket_with_fields",
             Call::FailTicket { .. } => "fail_ticket",
+            Call::CompleteStepup { .. } => "complete_stepup",
+            Call::ContinueBulkSigning { .. } => "continue_bulk_signing",
         }
     }
 }
@@ -187,6 +202,15 @@ pub fn handle(host: &mut dyn Host, config: &SandboxConfig, call: Call) -> Outcom
             .map(Outcome::Ticket),
         Call::FailTicket { ticket_id } => {
             login::fail_ticket(host, config, &ticket_id).map(Outcome::Ticket)
+        }
+        Call::CompleteStepup {
+            ticket_id,
+            persona_id,
+            method,
+        } => login::complete_step_up(host, config, &ticket_id, &persona_id, &method)
+            .map(Outcome::TicketDetails),
+        Call::ContinueBulkSigning { ticket_id } => {
+            login::continue_bulk_signing(host, config, &ticket_id).map(Outcome::Ticket)
         }
     }
     .unwrap_or_else(Outcome::from);

@@ -79,6 +79,14 @@ pub struct TicketDetails {
     /// tickets are not signing requests).
     #[serde(default)]
     pub signing: Option<Box<crate::signing_api::SigningView>>,
+    /// The step-up re-authentication the request needs before it can be approved (a signing
+    /// request with `stepupAuthMethod`, or a step-up request), and how far the persona shown has
+    /// got with it.
+    #[serde(default)]
+    pub step_up: Option<crate::step_up::StepUpStatus>,
+    /// What a bulk-signing request asks the user to sign (boxed, as `signing`).
+    #[serde(default)]
+    pub bulk_signing: Option<Box<crate::bulk_signing::BulkSigningView>>,
 }
 
 /// Whether the user may untick this field.

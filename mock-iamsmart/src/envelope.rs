@@ -290,6 +290,7 @@ fn json_response(envelope: &ResponseEnvelope) -> ApiResponse {
         body,
         callbacks: Vec::new(),
         inspection: None,
+        continue_bulk_signing: None,
     }
 }
 

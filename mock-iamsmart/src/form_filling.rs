@@ -392,6 +392,7 @@ fn start_authenticated(
     Ok(Answer {
         content: Some(token::encrypt_response_content(host, cek, &content)?),
         callbacks,
+        ..Answer::default()
     })
 }
 

@@ -14,6 +14,7 @@
 
 pub mod api;
 pub mod automation;
+pub mod bulk_signing;
 pub mod call;
 pub mod callback;
 pub mod cek;
@@ -39,6 +40,7 @@ pub mod scope;
 pub mod signer;
 pub mod signing;
 pub mod signing_api;
+pub mod step_up;
 mod store;
 pub mod token;
 

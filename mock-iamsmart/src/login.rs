@@ -38,6 +38,8 @@ use crate::identity::date::CivilDate;
 use crate::persona::{self, PersonaStatus, StandingAnswer};
 use crate::request::{Ending, TicketKind, TicketRequest};
 use crate::scope;
+use crate::signing::StepUpFactor;
+use crate::step_up::{self, PerformedStep};
 use crate::store;
 
 /// The `source` values of PROTOCOL §7.
@@ -64,7 +66,7 @@ pub const SOURCES: [&str; 16] = [
 pub const MAX_STATE_LENGTH: usize = 36;
 /// How long a settled or timed-out ticket stays readable after its expiry, so a late status poll
 /// still learns "timed out" rather than "unknown ticket".
-const TICKET_RETENTION_MS: i64 = 60 * 60_000;
+pub(crate) const TICKET_RETENTION_MS: i64 = 60 * 60_000;
 /// How many pending tickets the virtual phone's list remembers; older ones drop off the list but stay
 /// answerable by their ticket ID.
 pub const MAX_LISTED_PENDING: usize = 50;
@@ -239,6 +241,11 @@ pub struct TicketStatus {
     /// settled the ticket (never in a later status poll).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub callbacks: Vec<Callback>,
+    /// Set in the answer that approved a bulk-signing request, and in each `continue_bulk_signing`
+    /// answer until every document is signed: the host must call `continue_bulk_signing` again
+    /// (after delivering `callbacks`, in order).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub signing_continues: bool,
 }
 
 /// One entry of the list of tickets waiting for an answer.
@@ -285,6 +292,9 @@ struct TicketRecord {
     /// What the ticket asks for; tickets stored before kinds existed are logins.
     #[serde(default)]
     request: TicketRequest,
+    /// The step-up factors personas completed for this ticket.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    step_ups: Vec<PerformedStep>,
 }
 
 /// A stored, unused authorisation code; getToken consumes it.
@@ -414,6 +424,15 @@ pub(crate) fn auto_respond(
                 .owner()
                 .map(str::to_owned)
                 .unwrap_or_else(|| persona_id.to_owned());
+            // A persona that always approves also passes any step-up the request asks for.
+            let factors = record
+                .request
+                .step_up()
+                .map(|step_up| step_up.factors.clone())
+                .unwrap_or_default();
+            for factor in factors {
+                complete_step_up(host, config, ticket_id, &approver, factor.as_str())?;
+            }
             approve_ticket(host, config, ticket_id, &approver).map(Some)
         }
         StandingAnswer::AlwaysReject => reject_ticket(host, config, ticket_id).map(Some),
@@ -499,6 +518,7 @@ pub(crate) fn begin_login(
             expires_at_ms: now.saturating_add(config.ticket_lifetime_ms),
             decision: Decision::Pending,
             request: TicketRequest::Login,
+            step_ups: Vec::new(),
         },
     };
     save_ticket(host, &record)?;
@@ -624,6 +644,7 @@ fn status_of(record: &TicketRecord, config: &SandboxConfig, now: i64) -> TicketS
         persona_id: record.request.owner().map(str::to_owned),
         business_id: record.request.business_id().map(str::to_owned),
         callbacks: Vec::new(),
+        signing_continues: false,
     }
 }
 
@@ -728,6 +749,22 @@ fn approve(
         }
         return approve_signing(host, config, record, &persona.id);
     }
+    if matches!(kind, TicketKind::StepUp | TicketKind::BulkSigning) {
+        if chosen.is_some() {
+            return Err(ProtocolError::invalid("fields"));
+        }
+        if record
+            .request
+            .owner()
+            .is_some_and(|owner| owner != persona.id)
+        {
+            return Err(not_the_owner());
+        }
+        return match kind {
+            TicketKind::StepUp => approve_step_up(host, config, record, &persona.id),
+            _ => approve_bulk(host, config, record, &persona.id),
+        };
+    }
     let released = match record.request.data() {
         None if chosen.is_some() => return Err(ProtocolError::invalid("fields")),
         None => None,
@@ -774,7 +811,9 @@ fn approve(
         TicketKind::Profile
         | TicketKind::FormFilling
         | TicketKind::Signing
-        | TicketKind::AnonymousSigning => None,
+        | TicketKind::AnonymousSigning
+        | TicketKind::StepUp
+        | TicketKind::BulkSigning => None,
     };
     record.decision = Decision::Approved {
         persona_id: persona.id,
@@ -815,6 +854,7 @@ fn approve_signing(
         ));
     }
     crate::signing::check_signer(config, persona_id, sandbox_today(host), &signing.details)?;
+    require_step_up(host, &record, persona_id)?;
     let certificate = crate::persona_certificate::find(host, persona_id)?;
     if certificate.is_none() {
         return Err(ProtocolError::with_message(
@@ -872,6 +912,233 @@ fn approve_signing(
     let mut status = status_of(&record, config, host.sandbox_now_ms());
     status.callbacks = callbacks;
     Ok(status)
+}
+
+fn not_the_owner() -> ProtocolError {
+    ProtocolError::with_message(
+        DCode::InvalidParameter,
+        "invalid parameter personaID: the request is for the user logged in to the online service",
+    )
+}
+
+/// `Ok` unless the ticket asks for a step-up this persona has not completed (`D80002`).
+fn require_step_up(
+    host: &mut dyn Host,
+    record: &TicketRecord,
+    persona_id: &str,
+) -> Result<(), ProtocolError> {
+    match record.request.step_up() {
+        None => Ok(()),
+        Some(wanted) => {
+            let status = step_up::status(host, wanted, &record.step_ups, Some(persona_id))?;
+            step_up::require(&status)
+        }
+    }
+}
+
+/// The persona records a step-up factor (`FR` face recognition, `NFC` chip read) for a pending
+/// ticket that asks for it, at sandbox time. Only the request's owner may (`D20003`); a method the
+/// ticket does not ask for, or a ticket that asks for none, is `D20003`; a suspended persona
+/// `D10001`. Answers the ticket's details as that persona sees them, with the step-up status.
+pub(crate) fn complete_step_up(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    ticket_id: &str,
+    persona_id: &str,
+    method: &str,
+) -> Result<TicketDetails, ProtocolError> {
+    let mut record = load_pending_ticket(host, ticket_id)?;
+    let method =
+        StepUpFactor::parse(method).ok_or_else(|| ProtocolError::invalid("method"))?;
+    let persona = persona::find_persona(config, persona_id)
+        .ok_or_else(|| ProtocolError::invalid("personaID"))?;
+    if persona.status == PersonaStatus::Suspended {
+        return Err(ProtocolError::new(DCode::AccountSuspended));
+    }
+    if record
+        .request
+        .owner()
+        .is_some_and(|owner| owner != persona.id)
+    {
+        return Err(not_the_owner());
+    }
+    let Some(wanted) = record.request.step_up() else {
+        return Err(ProtocolError::with_message(
+            DCode::InvalidParameter,
+            "invalid parameter ticketID: the request asks for no step-up",
+        ));
+    };
+    if !wanted.factors.contains(&method) {
+        return Err(ProtocolError::with_message(
+            DCode::InvalidParameter,
+            format!(
+                "invalid parameter method: the request does not ask for {}",
+                method.as_str()
+            ),
+        ));
+    }
+    let at_ms = step_up::remember(host, &persona.id, method)?;
+    record
+        .step_ups
+        .retain(|step| !(step.persona_id == persona.id && step.method == method));
+    record.step_ups.push(PerformedStep {
+        persona_id: persona.id.clone(),
+        method,
+        at_ms,
+    });
+    save_ticket(host, &record)?;
+    ticket_details(host, config, ticket_id, Some(&persona.id))
+}
+
+/// The user re-authenticated: the step-up request's relying party gets the success callback.
+fn approve_step_up(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    mut record: TicketRecord,
+    persona_id: &str,
+) -> Result<TicketStatus, ProtocolError> {
+    require_step_up(host, &record, persona_id)?;
+    let Some(wanted) = record.request.step_up().cloned() else {
+        return Err(ProtocolError::invalid("ticketID"));
+    };
+    let mut content = data_identifiers(&record);
+    content.insert("stepupAuthMethod".into(), wanted.method_json());
+    content.insert("timestamp".into(), host.sandbox_now_ms().into());
+    let callbacks = vec![callback_for(host, config, &record, DCode::Success, content)?];
+    record.decision = Decision::Approved {
+        persona_id: persona_id.to_owned(),
+        code: None,
+        released: None,
+    };
+    save_ticket(host, &record)?;
+    let mut status = status_of(&record, config, host.sandbox_now_ms());
+    status.callbacks = callbacks;
+    Ok(status)
+}
+
+/// The signer approves a bulk-signing request. As for single signing: only an iAM Smart+ user whose
+/// HKID matches (`D70004`, `D70005`) with an installed certificate (`D70002`, the ticket waits);
+/// a revoked or expired certificate fails the request (`D71002` callback). Otherwise the ticket is
+/// approved with nothing signed yet and `signing_continues` set: the host carries on with
+/// `continue_bulk_signing`.
+fn approve_bulk(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    mut record: TicketRecord,
+    persona_id: &str,
+) -> Result<TicketStatus, ProtocolError> {
+    let Some(bulk) = record.request.bulk().cloned() else {
+        return Err(ProtocolError::invalid("ticketID"));
+    };
+    crate::signing::check_signer_identity(
+        config,
+        persona_id,
+        sandbox_today(host),
+        bulk.hkic_hash.as_deref(),
+    )?;
+    if crate::persona_certificate::find(host, persona_id)?.is_none() {
+        return Err(ProtocolError::with_message(
+            DCode::SigningFailed,
+            format!(
+                "signing failed: {}",
+                crate::persona_certificate::NO_CERTIFICATE
+            ),
+        ));
+    }
+    if crate::persona_certificate::usable_credential(host, persona_id).is_err() {
+        host.log(LogLevel::Info, "bulk signing refused by the certificate's state");
+        let callbacks = ending_callbacks(host, config, &record, Ending::Failed)?;
+        record.decision = Decision::Failed;
+        save_ticket(host, &record)?;
+        let mut status = status_of(&record, config, host.sandbox_now_ms());
+        status.callbacks = callbacks;
+        return Ok(status);
+    }
+    record.decision = Decision::Approved {
+        persona_id: persona_id.to_owned(),
+        code: None,
+        released: None,
+    };
+    save_ticket(host, &record)?;
+    let mut status = status_of(&record, config, host.sandbox_now_ms());
+    status.signing_continues = !bulk.is_finished();
+    Ok(status)
+}
+
+/// Signs the next piece of an approved bulk-signing request and returns the result callbacks that
+/// piece finished, in order, with `signing_continues` while documents remain. A ticket that is not
+/// approved (or whose signing is done or was cancelled) answers its status with nothing to do; a
+/// ticket of another kind is `D20003`.
+pub(crate) fn continue_bulk_signing(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    ticket_id: &str,
+) -> Result<TicketStatus, ProtocolError> {
+    let mut record = load_ticket(host, ticket_id)?;
+    let Some(mut bulk) = record.request.bulk().cloned() else {
+        return Err(ProtocolError::invalid("ticketID"));
+    };
+    let Decision::Approved { persona_id, .. } = record.decision.clone() else {
+        return Ok(status_of(&record, config, host.sandbox_now_ms()));
+    };
+    let parts = crate::bulk_signing::sign_next(host, ticket_id, &persona_id, &mut bulk)?;
+    let mut callbacks = Vec::with_capacity(parts.len());
+    for part in parts {
+        let mut content = data_identifiers(&record);
+        content.extend(part);
+        callbacks.push(callback_for(
+            host,
+            config,
+            &record,
+            DCode::Success,
+            content,
+        )?);
+    }
+    let more = !bulk.is_finished();
+    if let Some(stored) = record.request.bulk_mut() {
+        *stored = bulk;
+    }
+    save_ticket(host, &record)?;
+    let mut status = status_of(&record, config, host.sandbox_now_ms());
+    status.callbacks = callbacks;
+    status.signing_continues = more;
+    Ok(status)
+}
+
+/// A bulk-signing ticket's state and request; `None` for a ticket of another kind.
+pub(crate) fn bulk_request(
+    host: &mut dyn Host,
+    ticket_id: &str,
+) -> Result<Option<(TicketState, crate::request::BulkSigningRequest)>, ProtocolError> {
+    let record = load_ticket(host, ticket_id)?;
+    let state = state_of(&record, host.sandbox_now_ms());
+    Ok(record.request.bulk().cloned().map(|bulk| (state, bulk)))
+}
+
+/// Changes a bulk-signing ticket's stored request.
+pub(crate) fn update_bulk(
+    host: &mut dyn Host,
+    ticket_id: &str,
+    change: impl FnOnce(&mut crate::request::BulkSigningRequest),
+) -> Result<(), ProtocolError> {
+    let mut record = load_ticket(host, ticket_id)?;
+    if let Some(bulk) = record.request.bulk_mut() {
+        change(bulk);
+    }
+    save_ticket(host, &record)
+}
+
+/// The relying party withdraws a pending request: it ends cancelled, with no callback (the relying
+/// party asked).
+pub(crate) fn cancel_by_relying_party(
+    host: &mut dyn Host,
+    config: &SandboxConfig,
+    ticket_id: &str,
+) -> Result<TicketStatus, ProtocolError> {
+    let mut record = load_pending_ticket(host, ticket_id)?;
+    record.decision = Decision::Cancelled;
+    save_ticket(host, &record)?;
+    Ok(status_of(&record, config, host.sandbox_now_ms()))
 }
 
 /// A signing ticket's state and request; `None` for a ticket of another kind.
@@ -942,16 +1209,20 @@ fn callback_for(
     code: DCode,
     content: serde_json::Map<String, serde_json::Value>,
 ) -> Result<Callback, ProtocolError> {
-    let url = config
-        .callback_url
-        .clone()
+    let bulk_url = record
+        .request
+        .bulk()
+        .and_then(|bulk| bulk.callback_url.clone());
+    let url = bulk_url
+        .or_else(|| config.callback_url.clone())
         .or_else(|| record.redirect_uri.clone())
         .ok_or_else(|| ProtocolError::with_message(DCode::UnknownException, "no callback URL"))?;
-    let content_type = record
-        .request
-        .data()
-        .map(|data| data.callback_content_type)
-        .unwrap_or_default();
+    // Bulk-signing results are multipart (PROTOCOL §6); data requests say what they want.
+    let content_type = match (&record.request.data(), record.request.kind()) {
+        (Some(data), _) => data.callback_content_type,
+        (None, TicketKind::BulkSigning) => crate::request::CallbackContentType::Multipart,
+        (None, _) => crate::request::CallbackContentType::default(),
+    };
     callback::build(
         host,
         config,
@@ -1081,6 +1352,15 @@ pub(crate) fn ticket_details(
         (Some(id), Some(_)) => Some(persona::require_profile(config, id, sandbox_today(host))?),
         _ => None,
     };
+    let step_up = match record.request.step_up() {
+        Some(wanted) => Some(step_up::status(
+            host,
+            wanted,
+            &record.step_ups,
+            shown.as_deref(),
+        )?),
+        None => None,
+    };
     Ok(TicketDetails {
         status,
         business_id: record.request.business_id().map(str::to_owned),
@@ -1093,6 +1373,11 @@ pub(crate) fn ticket_details(
             .request
             .signing()
             .map(|signing| Box::new(crate::signing_api::SigningView::of(signing))),
+        step_up,
+        bulk_signing: match record.request.bulk() {
+            Some(bulk) => Some(Box::new(crate::bulk_signing::view(host, ticket_id, bulk)?)),
+            None => None,
+        },
     })
 }
 
@@ -1128,6 +1413,7 @@ pub(crate) fn create_ticket(
         expires_at_ms: now.saturating_add(config.ticket_lifetime_ms),
         decision: Decision::Pending,
         request: new.request,
+        step_ups: Vec::new(),
     };
     save_ticket(host, &record)?;
     if listed {
@@ -1217,6 +1503,7 @@ pub(crate) fn create_unattached_ticket(
         expires_at_ms: now.saturating_add(config.ticket_lifetime_ms),
         decision: Decision::Pending,
         request: TicketRequest::Login,
+        step_ups: Vec::new(),
     };
     save_ticket(host, &record)?;
     Ok(record.ticket_id)

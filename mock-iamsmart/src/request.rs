@@ -1,5 +1,5 @@
 //! What a ticket asks the user for: a login, a profile request, an authenticated or anonymous e-ME
-//! form-filling request — and, as later flows land, signing. Every flow that waits for the user's
+//! form-filling request, signing (single, anonymous and bulk) and step-up re-authentication. Every flow that waits for the user's
 //! answer on the phone is a ticket (see `login.rs` for the state machine they share); the
 //! [`TicketRequest`] stored with the ticket says what is being asked and [`TicketKind`] names it.
 //!
@@ -10,7 +10,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::codes::DCode;
+pub use crate::bulk_signing::BulkSigningRequest;
+use crate::signing::StepUp;
 pub use crate::signing_api::SigningRequest;
+pub use crate::step_up::StepUpRequest;
 
 /// The longest `businessID` the protocol allows (PROTOCOL §3).
 pub const MAX_BUSINESS_ID_LENGTH: usize = 36;
@@ -39,6 +42,11 @@ pub enum TicketKind {
     /// `anonymous/signing/initiateRequest` or `anonymous/pdfsigning/initiateRequest`: signing without
     /// a prior login; the result is fetched with `getResult`.
     AnonymousSigning,
+    /// `account/stepup/initiateRequest`: the logged-in user re-authenticates by face recognition
+    /// and/or an HKID chip read.
+    StepUp,
+    /// `bdss/initiateRequest`: the logged-in iAM Smart+ user signs up to 1000 documents at once.
+    BulkSigning,
 }
 
 /// How a ticket ended without the user's approval.
@@ -52,7 +60,8 @@ pub enum Ending {
 }
 
 impl TicketKind {
-    /// The name on the wire (`login`, `profile`, `form_filling`, `anonymous_form_filling`).
+    /// The name on the wire (`login`, `profile`, `form_filling`, `anonymous_form_filling`,
+    /// `signing`, `anonymous_signing`, `step_up`, `bulk_signing`).
     pub fn as_str(self) -> &'static str {
         match self {
             TicketKind::Login => "login",
@@ -61,6 +70,8 @@ impl TicketKind {
             TicketKind::AnonymousFormFilling => "anonymous_form_filling",
             TicketKind::Signing => "signing",
             TicketKind::AnonymousSigning => "anonymous_signing",
+            TicketKind::StepUp => "step_up",
+            TicketKind::BulkSigning => "bulk_signing",
         }
     }
 
@@ -68,7 +79,9 @@ impl TicketKind {
     ///
     /// The profile range has no "cancelled" code (`D50001`–`D50003` are rejected, failed, timed
     /// out), so a cancelled profile request reports `D50001`: to the relying party, a user who
-    /// backed out has declined to share.
+    /// backed out has declined to share. The re-authentication range (`D80001`–`D80003`) has none
+    /// either, and a cancelled step-up reports `D80001` for the same reason. Bulk signing uses the
+    /// sandbox's reading of `D71000`–`D71003` (see `bulk_signing.rs`).
     pub fn ending_code(self, ending: Ending) -> DCode {
         match (self, ending) {
             (TicketKind::Login, Ending::Cancelled) => DCode::UserCancelled,
@@ -102,6 +115,12 @@ impl TicketKind {
             (TicketKind::Signing | TicketKind::AnonymousSigning, Ending::TimedOut) => {
                 DCode::SigningTimeout
             }
+            (TicketKind::StepUp, Ending::Cancelled | Ending::Rejected) => {
+                DCode::ReauthenticationRejected
+            }
+            (TicketKind::StepUp, Ending::Failed) => DCode::ReauthenticationFailed,
+            (TicketKind::StepUp, Ending::TimedOut) => DCode::ReauthenticationTimeout,
+            (TicketKind::BulkSigning, ending) => crate::bulk_signing::ending_code(ending),
         }
     }
 
@@ -111,7 +130,8 @@ impl TicketKind {
             TicketKind::Login => "auth",
             TicketKind::Profile => "profile",
             TicketKind::FormFilling | TicketKind::AnonymousFormFilling => "eme",
-            TicketKind::Signing | TicketKind::AnonymousSigning => "sign",
+            TicketKind::Signing | TicketKind::AnonymousSigning | TicketKind::BulkSigning => "sign",
+            TicketKind::StepUp => "re-auth",
         }
     }
 
@@ -128,7 +148,11 @@ impl TicketKind {
     pub fn has_callback(self) -> bool {
         matches!(
             self,
-            TicketKind::Profile | TicketKind::FormFilling | TicketKind::Signing
+            TicketKind::Profile
+                | TicketKind::FormFilling
+                | TicketKind::Signing
+                | TicketKind::StepUp
+                | TicketKind::BulkSigning
         )
     }
 }
@@ -197,6 +221,8 @@ pub enum TicketRequest {
     AnonymousFormFilling(DataRequest),
     Signing(SigningRequest),
     AnonymousSigning(SigningRequest),
+    StepUp(StepUpRequest),
+    BulkSigning(BulkSigningRequest),
 }
 
 impl TicketRequest {
@@ -208,6 +234,36 @@ impl TicketRequest {
             TicketRequest::AnonymousFormFilling(_) => TicketKind::AnonymousFormFilling,
             TicketRequest::Signing(_) => TicketKind::Signing,
             TicketRequest::AnonymousSigning(_) => TicketKind::AnonymousSigning,
+            TicketRequest::StepUp(_) => TicketKind::StepUp,
+            TicketRequest::BulkSigning(_) => TicketKind::BulkSigning,
+        }
+    }
+
+    /// The step-up re-authentication the user must pass before approving: a signing request's
+    /// `stepupAuthMethod`, or what a step-up request asks for.
+    pub fn step_up(&self) -> Option<&StepUp> {
+        match self {
+            TicketRequest::Signing(signing) | TicketRequest::AnonymousSigning(signing) => {
+                signing.details.step_up.as_ref()
+            }
+            TicketRequest::StepUp(request) => Some(&request.step_up),
+            _ => None,
+        }
+    }
+
+    /// The bulk-signing request, for that kind.
+    pub fn bulk(&self) -> Option<&BulkSigningRequest> {
+        match self {
+            TicketRequest::BulkSigning(bulk) => Some(bulk),
+            _ => None,
+        }
+    }
+
+    /// The bulk-signing request, to record its progress.
+    pub fn bulk_mut(&mut self) -> Option<&mut BulkSigningRequest> {
+        match self {
+            TicketRequest::BulkSigning(bulk) => Some(bulk),
+            _ => None,
         }
     }
 
@@ -233,13 +289,23 @@ impl TicketRequest {
 
     /// The relying party's `businessID`, for every kind but a login.
     pub fn business_id(&self) -> Option<&str> {
-        self.data()
-            .map(|data| data.business_id.as_str())
-            .or_else(|| self.signing().map(|signing| signing.business_id.as_str()))
+        match self {
+            TicketRequest::StepUp(request) => Some(request.business_id.as_str()),
+            TicketRequest::BulkSigning(bulk) => Some(bulk.business_id.as_str()),
+            _ => self
+                .data()
+                .map(|data| data.business_id.as_str())
+                .or_else(|| self.signing().map(|signing| signing.business_id.as_str())),
+        }
     }
 
     /// The logged-in user an authenticated request is for.
     pub fn owner(&self) -> Option<&str> {
+        match self {
+            TicketRequest::StepUp(request) => return request.persona_id.as_deref(),
+            TicketRequest::BulkSigning(bulk) => return Some(bulk.persona_id.as_str()),
+            _ => {}
+        }
         self.data()
             .and_then(|data| data.persona_id.as_deref())
             .or_else(|| {
@@ -255,7 +321,10 @@ impl TicketRequest {
             TicketRequest::Profile(data)
             | TicketRequest::FormFilling(data)
             | TicketRequest::AnonymousFormFilling(data) => Some(data),
-            TicketRequest::Signing(_) | TicketRequest::AnonymousSigning(_) => None,
+            TicketRequest::Signing(_)
+            | TicketRequest::AnonymousSigning(_)
+            | TicketRequest::StepUp(_)
+            | TicketRequest::BulkSigning(_) => None,
         }
     }
 }

@@ -84,13 +84,31 @@ pub enum StepUpFactor {
 }
 
 impl StepUpFactor {
-    fn parse(name: &str) -> Option<StepUpFactor> {
+    /// Reads a wire name (`FR`, `NFC`); `None` for anything else.
+    pub fn parse(name: &str) -> Option<StepUpFactor> {
         match name {
             "FR" => Some(StepUpFactor::FaceRecognition),
             "NFC" => Some(StepUpFactor::ChipRead),
             _ => None,
         }
     }
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepUpFactor::FaceRecognition => "FR",
+            StepUpFactor::ChipRead => "NFC",
+        }
+    }
+}
+
+/// How the factors of `stepupAuthMethod` combine: one factor (`unary`), or all of them (`and`). The
+/// protocol documents no `or`, so the sandbox refuses one (strict by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepUpCombination {
+    Unary,
+    And,
 }
 
 /// `stepupAuthMethod` and `stepupAuthPeriod`: what the app asks of the user before signing.
@@ -98,9 +116,32 @@ impl StepUpFactor {
 pub struct StepUp {
     /// Every factor the user must pass, in the request's order.
     pub factors: Vec<StepUpFactor>,
-    /// `stepupAuthPeriod` as sent, when given.
+    /// `stepupAuthPeriod` as sent, when given: seconds.
     #[serde(default)]
     pub period: Option<i64>,
+}
+
+impl StepUp {
+    /// `unary` for one factor, `and` for several.
+    pub fn combination(&self) -> StepUpCombination {
+        if self.factors.len() > 1 {
+            StepUpCombination::And
+        } else {
+            StepUpCombination::Unary
+        }
+    }
+
+    /// The method as the request's JSON object (`{"unary":["FR"]}`, `{"and":["FR","NFC"]}`).
+    pub fn method_json(&self) -> Value {
+        let names: Vec<Value> = self.factors.iter().map(|f| f.as_str().into()).collect();
+        let operator = match self.combination() {
+            StepUpCombination::Unary => "unary",
+            StepUpCombination::And => "and",
+        };
+        let mut object = Map::new();
+        object.insert(operator.into(), names.into());
+        Value::Object(object)
+    }
 }
 
 /// The fields of a signing request, checked.
@@ -157,7 +198,7 @@ fn base64_field(fields: &Fields, name: &str) -> Result<(String, Vec<u8>), Protoc
 }
 
 /// `hashCode` and `sigAlgo`, or `docDigest`.
-fn document(fields: &Fields, pdf: bool) -> Result<SignedDocument, ProtocolError> {
+pub(crate) fn document(fields: &Fields, pdf: bool) -> Result<SignedDocument, ProtocolError> {
     if pdf {
         let (doc_digest, bytes) = base64_field(fields, "docDigest")?;
         if bytes.len() != SHA256_LENGTH {
@@ -206,7 +247,7 @@ fn document(fields: &Fields, pdf: bool) -> Result<SignedDocument, ProtocolError>
 }
 
 /// `stepupAuthMethod` (an object or its JSON text) and `stepupAuthPeriod`.
-fn step_up(fields: &Fields) -> Result<Option<StepUp>, ProtocolError> {
+pub(crate) fn step_up(fields: &Fields) -> Result<Option<StepUp>, ProtocolError> {
     let method = match fields.get("stepupAuthMethod") {
         None | Some(Value::Null) => None,
         Some(Value::String(text)) if text.is_empty() => None,
@@ -319,6 +360,16 @@ pub fn check_signer(
     today: CivilDate,
     details: &SigningDetails,
 ) -> Result<(), ProtocolError> {
+    check_signer_identity(config, persona_id, today, details.hkic_hash.as_deref())
+}
+
+/// [`check_signer`] for any request that names the signer's `HKICHash` (or not).
+pub fn check_signer_identity(
+    config: &SandboxConfig,
+    persona_id: &str,
+    today: CivilDate,
+    expected_hkic_hash: Option<&str>,
+) -> Result<(), ProtocolError> {
     let persona = persona::find_persona(config, persona_id)
         .ok_or_else(|| ProtocolError::invalid("personaID"))?;
     if persona.user_type != UserType::Sign {
@@ -327,11 +378,11 @@ pub fn check_signer(
             "not allowed to sign: the user is not an iAM Smart+ user",
         ));
     }
-    if let Some(expected) = &details.hkic_hash {
+    if let Some(expected) = expected_hkic_hash {
         let actual = persona::profile_on(config, persona_id, today)
             .and_then(|profile| profile.id_no)
             .map(|id| hkic_hash(&id.identification));
-        if actual.as_deref() != Some(expected.as_str()) {
+        if actual.as_deref() != Some(expected) {
             return Err(ProtocolError::with_message(
                 DCode::InconsistentHkic,
                 "inconsistent HKIC: HKICHash does not match the signer",

@@ -135,6 +135,7 @@ fn start(
     Ok(Answer {
         content: Some(token::encrypt_response_content(host, &cek, &content)?),
         callbacks,
+        ..Answer::default()
     })
 }
 
@@ -552,5 +553,130 @@ mod tests {
                 .code,
             "D20011"
         );
+    }
+
+    fn details(rp: &mut Rp, ticket_id: &str) -> crate::TicketDetails {
+        match handle(
+            &mut rp.host,
+            &rp.config,
+            Call::TicketDetails {
+                ticket_id: ticket_id.to_owned(),
+                persona_id: None,
+            },
+        ) {
+            Outcome::TicketDetails(details) => details,
+            other => panic!("expected details, got {other:?}"),
+        }
+    }
+
+    fn step(rp: &mut Rp, ticket_id: &str, persona_id: &str, method: &str) -> Outcome {
+        handle(
+            &mut rp.host,
+            &rp.config,
+            Call::CompleteStepup {
+                ticket_id: ticket_id.to_owned(),
+                persona_id: persona_id.to_owned(),
+                method: method.to_owned(),
+            },
+        )
+    }
+
+    fn refusal(outcome: Outcome) -> (DCode, String) {
+        match outcome {
+            Outcome::Error { code, message } => (code, message),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_signing_request_with_step_up_cannot_be_approved_until_every_factor_is_done() {
+        use crate::signing::{StepUpCombination, StepUpFactor};
+        let mut rp = Rp::strict();
+        let token = rp.token(IAMSMART_PLUS_USER, SCOPES);
+        install(&mut rp, IAMSMART_PLUS_USER, None);
+        let mut request = body(&token, "step-1");
+        request["stepupAuthMethod"] = json!({"and": ["FR", "NFC"]});
+        let ticket_id = start(&mut rp, HASH_SIGNING_PATH, &request);
+        let wanted = details(&mut rp, &ticket_id).step_up.expect("a step-up");
+        assert_eq!(wanted.combination, StepUpCombination::And);
+        assert_eq!(
+            wanted.methods,
+            [StepUpFactor::FaceRecognition, StepUpFactor::ChipRead]
+        );
+        assert_eq!(wanted.missing, wanted.methods);
+        assert!(!wanted.satisfied);
+        assert_eq!(
+            serde_json::to_value(&wanted).expect("json"),
+            json!({"combination": "and", "methods": ["FR", "NFC"], "period_seconds": null,
+                "done": [], "missing": ["FR", "NFC"], "satisfied": false})
+        );
+
+        let (code, message) = refusal(approve(&mut rp, &ticket_id, IAMSMART_PLUS_USER));
+        assert_eq!(code, DCode::ReauthenticationFailed);
+        assert!(message.contains("FR and NFC"), "{message}");
+        let Outcome::TicketDetails(after_fr) = step(&mut rp, &ticket_id, IAMSMART_PLUS_USER, "FR")
+        else {
+            panic!("expected details");
+        };
+        let status = after_fr.step_up.expect("a step-up");
+        assert_eq!(status.done, [StepUpFactor::FaceRecognition]);
+        assert_eq!(status.missing, [StepUpFactor::ChipRead]);
+        assert_eq!(
+            refusal(step(&mut rp, &ticket_id, IAMSMART_PLUS_USER, "IRIS")).0,
+            DCode::InvalidParameter
+        );
+        assert_eq!(
+            refusal(step(&mut rp, &ticket_id, IAMSMART_USER, "NFC")).0,
+            DCode::InvalidParameter
+        );
+        assert_eq!(
+            refusal(approve(&mut rp, &ticket_id, IAMSMART_PLUS_USER)).0,
+            DCode::ReauthenticationFailed
+        );
+        assert!(matches!(
+            step(&mut rp, &ticket_id, IAMSMART_PLUS_USER, "NFC"),
+            Outcome::TicketDetails(done) if done.step_up.as_ref().is_some_and(|s| s.satisfied)
+        ));
+        let Outcome::Ticket(status) = approve(&mut rp, &ticket_id, IAMSMART_PLUS_USER) else {
+            panic!("expected the approved ticket");
+        };
+        assert_eq!(opened(&status).code, "D00000");
+        // A ticket that asks for no step-up takes none.
+        let plain = start(&mut rp, HASH_SIGNING_PATH, &body(&token, "step-2"));
+        assert!(details(&mut rp, &plain).step_up.is_none());
+        assert_eq!(
+            refusal(step(&mut rp, &plain, IAMSMART_PLUS_USER, "FR")).0,
+            DCode::InvalidParameter
+        );
+    }
+
+    #[test]
+    fn a_step_done_within_the_step_up_period_counts_for_a_later_request_until_it_lapses() {
+        let mut rp = Rp::strict();
+        let token = rp.token(IAMSMART_PLUS_USER, SCOPES);
+        install(&mut rp, IAMSMART_PLUS_USER, None);
+        let with_period = |business_id: &str| {
+            let mut request = body(&token, business_id);
+            request["stepupAuthMethod"] = json!(r#"{"unary":["FR"]}"#);
+            request["stepupAuthPeriod"] = json!(120);
+            request
+        };
+        let first = start(&mut rp, HASH_SIGNING_PATH, &with_period("p-1"));
+        step(&mut rp, &first, IAMSMART_PLUS_USER, "FR");
+        assert!(matches!(
+            approve(&mut rp, &first, IAMSMART_PLUS_USER),
+            Outcome::Ticket(status) if status.state == TicketState::Approved
+        ));
+        rp.host.travel_ms(60_000);
+        let second = start(&mut rp, HASH_SIGNING_PATH, &with_period("p-2"));
+        assert!(
+            details(&mut rp, &second)
+                .step_up
+                .is_some_and(|status| status.satisfied && status.period_seconds == Some(120))
+        );
+        rp.host.travel_ms(60_001);
+        let (code, message) = refusal(approve(&mut rp, &second, IAMSMART_PLUS_USER));
+        assert_eq!(code, DCode::ReauthenticationFailed);
+        assert!(message.contains("within the last 120 s"), "{message}");
     }
 }

@@ -6,6 +6,10 @@
 //! It needs the guest component in `MOCK_IAMSMART_GUEST` (`cargo xtask bench` builds it) and uses a
 //! temporary SQLite file, plus PostgreSQL at `TEST_POSTGRES_URL` when reachable. It prints a table and
 //! asserts nothing: numbers are for people and for the record, never a pass/fail gate.
+//!
+//! (c) Bulk signing inside the guest: 1000 RSA-2048 `SHA256withRSA` signatures through
+//! `continue_bulk_signing`, as the portal runs them after an approval — calls, per-call time and
+//! signatures per second. `cargo bench -p sandbox-runtime --bench sandbox -- bulk` runs only (c).
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -28,6 +32,11 @@ const ROUNDS: usize = 6;
 /// Tenants served at once in the concurrent row.
 const CONCURRENT_TENANTS: usize = 4;
 const RP_PUBLIC_KEY_PEM: &str = include_str!("../../mock-iamsmart/src/testdata/rp_public_key.pem");
+/// The RP test key; it doubles as the signing persona's key in (c).
+const RP_PRIVATE_KEY_PEM: &str =
+    include_str!("../../mock-iamsmart/src/testdata/rp_private_key.pem");
+const BULK_DOCUMENTS: usize = 1000;
+const BULK_REDIRECT_URI: &str = "https://rp.example/callback";
 
 fn main() {
     if let Err(error) = run() {
@@ -69,7 +78,11 @@ fn run() -> Result<(), String> {
 
         let durable = sqlite_pool(&scratch, "durable", true).await?;
         let runtime = config(&durable)?;
+        if std::env::args().any(|arg| arg == "bulk") {
+            return bulk_signing(&runtime).await;
+        }
         instantiation(&runtime)?;
+        bulk_signing(&runtime).await?;
 
         println!("\n(b) getKey throughput, sandbox vs the same core linked natively, same storage");
         println!(
@@ -403,4 +416,177 @@ async fn clear_postgres(pool: &AnyPool) {
         .await;
         admin.close().await;
     }
+}
+
+/// A signed API request from `client`.
+fn api(client: &Client, path: &str, body: Vec<u8>) -> Call {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis())
+        .unwrap_or(0);
+    let headers = SignedHeaders::sign(
+        &client.client_id,
+        &client.client_secret,
+        &now.to_string(),
+        &random_hex(16),
+        &body,
+    );
+    Call::Api(ApiRequest {
+        method: "POST".into(),
+        path: path.into(),
+        query: String::new(),
+        headers: headers.into_headers(),
+        body,
+    })
+}
+
+async fn api_body(runtime: &Runtime, sandbox: &SandboxId, call: Call) -> Result<Vec<u8>, String> {
+    match runtime.call(sandbox, &call).await {
+        Ok(Outcome::Api(response)) => Ok(response.body),
+        other => Err(format!("an API call failed: {other:?}")),
+    }
+}
+
+fn encrypted(cek: &[u8; 32], value: &serde_json::Value) -> Result<Vec<u8>, String> {
+    let mut iv = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut iv);
+    mock_iamsmart::client::encrypted_body(cek, &iv, value.to_string().as_bytes())
+        .map_err(|error| error.to_string())
+}
+
+/// (c) 1000 signatures through `continue_bulk_signing` in the guest.
+async fn bulk_signing(runtime: &Runtime) -> Result<(), String> {
+    use mock_iamsmart::client;
+    use mock_iamsmart::persona_certificate::PersonaCertificate;
+    use mock_iamsmart::signer::{PrivateKeyDer, SigningCredential};
+    let text = |error: &dyn std::fmt::Display| error.to_string();
+    let persona = "iamsmart-plus-user";
+    let client = Client::new();
+    let mut config = client.config()?;
+    config.redirect_uris = vec![BULK_REDIRECT_URI.into()];
+    config.granted_scopes = vec!["eidapi_auth".into(), "eidapi_bulksign".into()];
+    let sandbox = runtime.create_sandbox(&config).await.map_err(|e| text(&e))?;
+    let rp_key = client::parse_rsa_private_key(RP_PRIVATE_KEY_PEM).map_err(|e| text(&e))?;
+    let pem_body: String = RP_PRIVATE_KEY_PEM
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    let key_der = mock_iamsmart::crypto::base64_decode(&pem_body).map_err(|e| text(&e))?;
+    let certificate = PersonaCertificate {
+        credential: SigningCredential {
+            private_key: PrivateKeyDer::new(key_der),
+            certificate_chain: vec!["MAA=".into()],
+        },
+        serial_hex: "01".into(),
+        not_before_ms: 0,
+        not_after_ms: i64::MAX,
+        revoked_at_ms: None,
+    };
+    let install = Call::InstallSigningCertificates {
+        certificates: [(persona.to_owned(), certificate)].into(),
+    };
+    runtime.call(&sandbox, &install).await.map_err(|e| text(&e))?;
+
+    let body = api_body(runtime, &sandbox, api(&client, GET_KEY_PATH, Vec::new())).await?;
+    let key = client::read_get_key_response(&body).map_err(|e| text(&e))?;
+    let cek = client::unwrap_cek(&rp_key, &key.secret_key).map_err(|e| text(&e))?;
+    let query = format!(
+        "clientID={}&responseType=code&source=PC_Browser&redirectURI={}&scope=eidapi_auth+eidapi_bulksign",
+        client.client_id,
+        mock_iamsmart::crypto::url_encode(BULK_REDIRECT_URI)
+    );
+    let started = match runtime
+        .call(&sandbox, &Call::BeginLogin(mock_iamsmart::GetQrParams::from_query(&query)))
+        .await
+    {
+        Ok(Outcome::LoginStarted(started)) => started,
+        other => return Err(format!("the login did not start: {other:?}")),
+    };
+    let approve = |ticket_id: String| Call::ApproveTicket {
+        ticket_id,
+        persona_id: persona.to_owned(),
+    };
+    let redirect = match runtime.call(&sandbox, &approve(started.ticket_id)).await {
+        Ok(Outcome::Ticket(status)) => status.redirect_url.unwrap_or_default(),
+        other => return Err(format!("the login was not approved: {other:?}")),
+    };
+    let code = redirect
+        .split("code=")
+        .nth(1)
+        .map(|rest| rest.chars().take(32).collect::<String>())
+        .ok_or("no code in the redirect")?;
+    let body = encrypted(
+        &cek,
+        &serde_json::json!({"code": code, "grantType": "authorization_code"}),
+    )?;
+    let body = api_body(runtime, &sandbox, api(&client, "/api/v1/auth/getToken", body)).await?;
+    let token = client::read_get_token_response(&cek, &body).map_err(|e| text(&e))?;
+    let documents: Vec<serde_json::Value> = (0..BULK_DOCUMENTS)
+        .map(|index| {
+            let mut digest = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut digest);
+            serde_json::json!({"id": format!("doc-{index}"), "documentName": format!("Document {index}"),
+                "hashCode": mock_iamsmart::crypto::base64_encode(&digest), "sigAlgo": "SHA256withRSA"})
+        })
+        .collect();
+    let request = serde_json::json!({"businessID": random_hex(8), "accessToken": token.access_token,
+        "openID": token.open_id, "source": "PC_Browser", "redirectURI": BULK_REDIRECT_URI,
+        "maxCallbackSigs": 100, "documents": documents});
+    let started_at = Instant::now();
+    let body = encrypted(&cek, &request)?;
+    let body = api_body(runtime, &sandbox, api(&client, "/api/v1/bdss/initiateRequest", body)).await?;
+    let initiated: serde_json::Value =
+        client::read_encrypted_response(&cek, &body).map_err(|e| text(&e))?;
+    let initiate_time = started_at.elapsed();
+    let ticket_id = initiated["ticketID"].as_str().ok_or("no ticketID")?.to_owned();
+    match runtime.call(&sandbox, &approve(ticket_id.clone())).await {
+        Ok(Outcome::Ticket(status)) if status.signing_continues => {}
+        other => return Err(format!("the bulk request was not approved: {other:?}")),
+    }
+    let mut call_times = Vec::new();
+    let mut callbacks = 0;
+    let signing_started = Instant::now();
+    loop {
+        let started = Instant::now();
+        let outcome = runtime
+            .call(&sandbox, &Call::ContinueBulkSigning { ticket_id: ticket_id.clone() })
+            .await
+            .map_err(|e| text(&e))?;
+        call_times.push(started.elapsed());
+        let Outcome::Ticket(status) = outcome else {
+            return Err(format!("continue_bulk_signing answered {outcome:?}"));
+        };
+        callbacks += status.callbacks.len();
+        if !status.signing_continues {
+            break;
+        }
+    }
+    let total = signing_started.elapsed();
+    call_times.sort();
+    let percentile = |p: f64| {
+        call_times
+            .get(((call_times.len() as f64 - 1.0) * p).round() as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+    println!(
+        "\n(c) bulk signing in the guest: {BULK_DOCUMENTS} RSA-2048 SHA256withRSA signatures, \
+         {} per continue_bulk_signing call",
+        mock_iamsmart::bulk_signing::SIGNATURES_PER_CALL
+    );
+    println!("{:<44} {:>12.1} ms", "initiateRequest (1000 documents)", initiate_time.as_secs_f64() * 1e3);
+    println!(
+        "{:<44} {:>12} (callbacks {callbacks})",
+        "continue_bulk_signing calls",
+        call_times.len()
+    );
+    println!("{:<44} {:>12.1} ms", "per call, median", percentile(0.5).as_secs_f64() * 1e3);
+    println!("{:<44} {:>12.1} ms", "per call, slowest", percentile(1.0).as_secs_f64() * 1e3);
+    println!("{:<44} {:>12.2} s", "all 1000 signatures", total.as_secs_f64());
+    println!(
+        "{:<44} {:>12.0}",
+        "signatures per second",
+        BULK_DOCUMENTS as f64 / total.as_secs_f64()
+    );
+    Ok(())
 }

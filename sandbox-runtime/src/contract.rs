@@ -52,10 +52,14 @@ fn fits(call: &Call, outcome: &Outcome) -> bool {
             | Call::CancelTicket { .. }
             | Call::ExpireTicket { .. }
             | Call::ApproveTicketWithFields { .. }
-            | Call::FailTicket { .. },
+            | Call::FailTicket { .. }
+            | Call::ContinueBulkSigning { .. },
             Outcome::Ticket(_),
         ) => true,
-        (Call::TicketDetails { .. }, Outcome::TicketDetails(_)) => true,
+        (
+            Call::TicketDetails { .. } | Call::CompleteStepup { .. },
+            Outcome::TicketDetails(_),
+        ) => true,
         (Call::PendingTickets, Outcome::Tickets(_)) => true,
         (Call::ListPersonas, Outcome::Personas(_)) => true,
         (Call::InstallSigningCertificates { .. }, Outcome::SigningCertificatesInstalled { .. }) => {

@@ -120,6 +120,7 @@ fn a_documented_login_runs_through_the_mock_with_the_documented_answers()
     let request = ApproveTicketRequest {
         ticket_id,
         persona_id: "iamsmart-user".into(),
+        step_up: None,
     };
     let answer = sandbox.post(
         mock_iamsmart::automation::APPROVE_TICKET_PATH,

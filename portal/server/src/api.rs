@@ -109,7 +109,15 @@ pub async fn handle(
             // The sandbox's writes are committed by now; an auto-responder's or the automation
             // API's answer to a data request is POSTed to the relying party before the response.
             let callbacks = std::mem::take(&mut response.callbacks);
-            crate::callbacks::deliver(&runtime, inspector.as_ref(), &sandbox_id, callbacks).await;
+            let continuation = response.continue_bulk_signing.take();
+            crate::callbacks::deliver_and_continue(
+                &runtime,
+                inspector.as_ref(),
+                &sandbox_id,
+                callbacks,
+                continuation,
+            )
+            .await;
             // The inspection is for the inspector only; it never reaches the client.
             let inspection = response.inspection.take();
             if let Some(inspector) = &inspector {

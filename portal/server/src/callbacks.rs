@@ -9,12 +9,18 @@
 //! at once has its data before the phone's page moves on, and a slow or dead RP never holds the
 //! phone up. Each attempt is logged (status and latency, the URL without its query) and recorded in
 //! the request inspector; bodies, which hold personal data and key material, never are.
+//!
+//! An answer that approved a bulk-signing request also names the ticket to carry on with: the same
+//! task then calls the sandbox with `continue_bulk_signing` until it says it is done, delivering
+//! each answer's callbacks in order (the core signs a bounded piece per call to stay inside the
+//! guest's deadline; see ARCHITECTURE.md). The loop is bounded too, since a guest's answer is never
+//! trusted to end it.
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use mock_iamsmart::Callback;
-use sandbox_runtime::{Runtime, SandboxId};
+use mock_iamsmart::{Call, Callback, Outcome};
+use sandbox_runtime::{Runtime, SandboxError, SandboxId};
 
 use crate::inspector::{self, Inspector, RequestRecord};
 
@@ -65,14 +71,23 @@ fn callback_code(callback: &Callback) -> String {
         .unwrap_or_default()
 }
 
-/// Delivers `callbacks` for the sandbox in the background, waiting at most [`ANSWER_WAIT`].
-pub async fn deliver(
+/// The most `continue_bulk_signing` calls one approval may lead to: 1000 documents with one
+/// signature per callback take 250, so this is only a backstop against a guest that never says done.
+const MAX_CONTINUATIONS: usize = 1_000;
+/// Attempts of one continuation that lost races to other requests of the sandbox.
+const CONTENTION_RETRIES: u32 = 5;
+
+/// Delivers `callbacks` for the sandbox in the background, waiting at most [`ANSWER_WAIT`]; then,
+/// when `continue_ticket` names an approved bulk-signing ticket, carries its signing on to the end
+/// in the same task, every callback in order.
+pub async fn deliver_and_continue(
     runtime: &Runtime,
     inspector: Option<&Inspector>,
     sandbox_id: &SandboxId,
     callbacks: Vec<Callback>,
+    continue_ticket: Option<String>,
 ) {
-    if callbacks.is_empty() {
+    if callbacks.is_empty() && continue_ticket.is_none() {
         return;
     }
     let runtime = runtime.clone();
@@ -82,9 +97,58 @@ pub async fn deliver(
         for callback in callbacks {
             deliver_one(&runtime, inspector.as_ref(), &sandbox_id, callback).await;
         }
+        if let Some(ticket_id) = continue_ticket {
+            continue_signing(&runtime, inspector.as_ref(), &sandbox_id, ticket_id).await;
+        }
     });
     // The task carries on if the wait ends first; its outcome is logged either way.
     let _ = tokio::time::timeout(ANSWER_WAIT, task).await;
+}
+
+/// Runs `continue_bulk_signing` until the sandbox says signing is done, delivering callbacks as
+/// they come.
+async fn continue_signing(
+    runtime: &Runtime,
+    inspector: Option<&Inspector>,
+    sandbox_id: &SandboxId,
+    ticket_id: String,
+) {
+    let call = Call::ContinueBulkSigning { ticket_id };
+    for _ in 0..MAX_CONTINUATIONS {
+        let mut attempt = 0;
+        let outcome = loop {
+            match runtime.call(sandbox_id, &call).await {
+                Err(SandboxError::Contention) if attempt < CONTENTION_RETRIES => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+                }
+                other => break other,
+            }
+        };
+        match outcome {
+            Ok(Outcome::Ticket(status)) => {
+                for callback in status.callbacks {
+                    deliver_one(runtime, inspector, sandbox_id, callback).await;
+                }
+                if !status.signing_continues {
+                    return;
+                }
+            }
+            Ok(Outcome::Error { code, .. }) => {
+                tracing::warn!(code = %code, "bulk signing stopped");
+                return;
+            }
+            Ok(_) => {
+                tracing::error!("a sandbox answered continue_bulk_signing with the wrong outcome");
+                return;
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "bulk signing stopped: the sandbox failed");
+                return;
+            }
+        }
+    }
+    tracing::warn!("bulk signing stopped after {MAX_CONTINUATIONS} continuations");
 }
 
 async fn deliver_one(

@@ -74,7 +74,8 @@ impl LoginPages {
 
     /// Runs `call` in the sandbox of `client_id`; an `Error` outcome becomes `PageFailure::Protocol`.
     /// An answer that settled a data request has its callbacks POSTed to the relying party first
-    /// (waiting a bounded time, see `callbacks.rs`); the outcome is returned without them.
+    /// (waiting a bounded time, see `callbacks.rs`), and an approved bulk-signing request is signed
+    /// on in the background; the outcome is returned without the callbacks.
     pub async fn call(&self, client_id: &str, call: Call) -> Result<Outcome, PageFailure> {
         let sandbox_id = self.sandbox(client_id).await?;
         // A browser attaching to an anonymous request may let the auto-responder sign at once.
@@ -103,13 +104,18 @@ impl LoginPages {
             _ => outcome,
         };
         match outcome {
-            Ok(Outcome::Ticket(mut status)) if !status.callbacks.is_empty() => {
+            Ok(Outcome::Ticket(mut status))
+                if !status.callbacks.is_empty() || status.signing_continues =>
+            {
                 let callbacks = std::mem::take(&mut status.callbacks);
-                crate::callbacks::deliver(
+                // An approved bulk-signing request is signed piece by piece after this answer.
+                let continuation = status.signing_continues.then(|| status.ticket_id.clone());
+                crate::callbacks::deliver_and_continue(
                     &self.runtime,
                     self.inspector.as_ref(),
                     &sandbox_id,
                     callbacks,
+                    continuation,
                 )
                 .await;
                 Ok(Outcome::Ticket(status))

@@ -18,4 +18,5 @@ mod refusals;
 mod relying_party;
 mod sealing;
 mod signing;
+mod signing_flows;
 mod support;

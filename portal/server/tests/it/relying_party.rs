@@ -15,7 +15,7 @@ use sandbox_runtime::SandboxId;
 use crate::support::TestPortal;
 
 /// One RSA-2048 key pair for every test: generating one takes long enough to matter.
-fn rp_key() -> &'static RsaPrivateKey {
+pub fn rp_key() -> &'static RsaPrivateKey {
     static KEY: OnceLock<RsaPrivateKey> = OnceLock::new();
     KEY.get_or_init(|| {
         RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
@@ -138,6 +138,37 @@ impl RelyingParty {
         );
         let content = client::read_get_key_response(&answer.body)?;
         Ok(client::unwrap_cek(rp_key(), &content.secret_key)?)
+    }
+
+    /// POSTs `plaintext` encrypted with `cek`, signed; returns the code, message and the decrypted
+    /// `content` of a success.
+    pub async fn post_encrypted(
+        &self,
+        cek: &[u8; 32],
+        path: &str,
+        plaintext: &serde_json::Value,
+    ) -> anyhow::Result<(String, String, Option<serde_json::Value>)> {
+        let mut iv = [0u8; 12];
+        rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut iv);
+        let body = client::encrypted_body(cek, &iv, plaintext.to_string().as_bytes())?;
+        let answer = self.post(path, self.sign(&body), body).await?;
+        let content = if answer.code == "D00000" {
+            Some(client::read_encrypted_response(cek, &answer.body)?)
+        } else {
+            None
+        };
+        Ok((answer.code, answer.message, content))
+    }
+
+    /// POSTs a plain JSON body (the sandbox's automation API), signed; returns the envelope.
+    pub async fn post_plain(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> anyhow::Result<mock_iamsmart::ResponseEnvelope> {
+        let body = body.to_string().into_bytes();
+        let answer = self.post(path, self.sign(&body), body).await?;
+        Ok(client::parse_envelope(&answer.body)?)
     }
 
     /// The encrypted getToken body for `code`.

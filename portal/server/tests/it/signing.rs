@@ -20,10 +20,10 @@ use tokio::sync::mpsc;
 use crate::relying_party::{REDIRECT_URI, RelyingParty, rp_private_key_pem};
 use crate::support::{TempDir, TestPortal, on_both_engines};
 
-type Received = (String, Vec<u8>);
+pub(crate) type Received = (String, Vec<u8>);
 
 /// The RP's callback endpoint on 127.0.0.1.
-async fn listener() -> anyhow::Result<(String, mpsc::UnboundedReceiver<Received>)> {
+pub(crate) async fn listener() -> anyhow::Result<(String, mpsc::UnboundedReceiver<Received>)> {
     let (sender, received) = mpsc::unbounded_channel::<Received>();
     let app = Router::new()
         .route(
@@ -51,14 +51,14 @@ async fn listener() -> anyhow::Result<(String, mpsc::UnboundedReceiver<Received>
     Ok((format!("http://{address}/callback"), received))
 }
 
-async fn next(received: &mut mpsc::UnboundedReceiver<Received>) -> anyhow::Result<Received> {
+pub(crate) async fn next(received: &mut mpsc::UnboundedReceiver<Received>) -> anyhow::Result<Received> {
     tokio::time::timeout(Duration::from_secs(10), received.recv())
         .await
         .context("no callback arrived within ten seconds")?
         .context("the listener stopped")
 }
 
-async fn signing_rp(portal: &TestPortal, callback_url: String) -> anyhow::Result<Client> {
+pub(crate) async fn signing_rp(portal: &TestPortal, callback_url: String) -> anyhow::Result<Client> {
     let rp = RelyingParty::register_with(portal, |config| {
         config.granted_scopes = ["eidapi_auth", "eidapi_sign"].map(String::from).to_vec();
         config.callback_url = Some(callback_url);
@@ -73,7 +73,7 @@ async fn signing_rp(portal: &TestPortal, callback_url: String) -> anyhow::Result
     })?)
 }
 
-async fn log_in(client: &Client, persona_id: &str) -> anyhow::Result<Token> {
+pub(crate) async fn log_in(client: &Client, persona_id: &str) -> anyhow::Result<Token> {
     let mut login = LoginRequest::new(REDIRECT_URI, "login-1");
     login.scopes = ["eidapi_auth", "eidapi_sign"].map(String::from).to_vec();
     let started = client.start_login(&login).await?;
@@ -86,7 +86,7 @@ async fn log_in(client: &Client, persona_id: &str) -> anyhow::Result<Token> {
     Ok(client.get_token(&code).await?)
 }
 
-fn run(program: &str, args: &[&str]) -> anyhow::Result<String> {
+pub(crate) fn run(program: &str, args: &[&str]) -> anyhow::Result<String> {
     let output = Command::new(program).args(args).output().with_context(|| {
         format!("could not run {program}: install openssl and poppler-utils (cargo xtask test installs poppler-utils)")
     })?;
@@ -101,7 +101,7 @@ fn run(program: &str, args: &[&str]) -> anyhow::Result<String> {
     Ok(text)
 }
 
-fn pem(dir: &TempDir, name: &str, der: &[u8]) -> anyhow::Result<String> {
+pub(crate) fn pem(dir: &TempDir, name: &str, der: &[u8]) -> anyhow::Result<String> {
     let der_path = dir.path().join(format!("{name}.der"));
     let pem_path = dir.path().join(format!("{name}.pem"));
     std::fs::write(&der_path, der)?;
@@ -120,7 +120,7 @@ fn pem(dir: &TempDir, name: &str, der: &[u8]) -> anyhow::Result<String> {
     Ok(pem_path.to_string_lossy().into_owned())
 }
 
-async fn download(portal: &TestPortal, path: &str) -> anyhow::Result<Vec<u8>> {
+pub(crate) async fn download(portal: &TestPortal, path: &str) -> anyhow::Result<Vec<u8>> {
     Ok(reqwest::get(portal.url(path))
         .await?
         .bytes()
