@@ -32,7 +32,7 @@ pub(crate) async fn show(State(bank): State<Bank>, session: Session) -> Result<R
     }
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| {

@@ -12,7 +12,7 @@ use tower_sessions::Session;
 
 use crate::Bank;
 use crate::failure::{Failure, Problem};
-use crate::session::{self, SignedIn};
+use crate::session;
 
 pub(crate) async fn finish(
     State(bank): State<Bank>,
@@ -50,7 +50,7 @@ pub(crate) async fn finish(
         }
         Err(error) => return Err(fail(Problem::IamSmart(error))),
     };
-    session::sign_in(&session, &SignedIn::from_token(&token))
+    session::sign_in(&session, &token)
         .await
         .map_err(|error| fail(Problem::Session(error)))?;
     tracing::info!(

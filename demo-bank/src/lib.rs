@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 mod account;
+mod agreement;
 mod assets;
 mod callback;
 mod failure;
@@ -56,6 +57,8 @@ pub struct DemoBankConfig {
 pub(crate) struct Bank {
     pub client: Client,
     pub config: Arc<DemoBankConfig>,
+    /// Account agreements being signed, joined to iAM Smart's callbacks by `businessID`.
+    pub agreements: agreement::Agreements,
 }
 
 impl Bank {
@@ -71,7 +74,9 @@ impl Bank {
 }
 
 /// Demo Bank's routes, relative to its mount point: `GET /`, `POST /login`, `GET /callback`,
-/// `GET /account`, `POST /logout` and `GET /assets/demo-bank.css`. Fails only on a client
+/// `GET /account`, `POST /logout`, signing the account agreement (`GET /agreement`,
+/// `POST /agreement/sign`, `GET /agreement/signed.pdf`), iAM Smart's server-to-server callbacks
+/// (`POST /iamsmart/callback`) and `GET /assets/demo-bank.css`. Fails only on a client
 /// configuration that cannot work, so a misconfigured portal stops at start-up.
 ///
 /// The home page is the mount path itself (`/demo-bank`); a router nested there does not serve
@@ -105,6 +110,7 @@ pub fn router(mut config: DemoBankConfig) -> Result<Router, iamsmart_client::Err
     let bank = Bank {
         client,
         config: Arc::new(config),
+        agreements: agreement::Agreements::default(),
     };
     Ok(Router::new()
         .route("/", get(home::show))
@@ -112,6 +118,10 @@ pub fn router(mut config: DemoBankConfig) -> Result<Router, iamsmart_client::Err
         .route("/callback", get(callback::finish))
         .route("/account", get(account::show))
         .route("/logout", post(logout::end))
+        .route("/agreement", get(agreement::show))
+        .route("/agreement/sign", post(agreement::sign))
+        .route("/agreement/signed.pdf", get(agreement::signed_pdf))
+        .route("/iamsmart/callback", post(agreement::receive_callback))
         .route(assets::STYLESHEET_PATH, get(assets::stylesheet))
         .with_state(bank)
         .layer(sessions)

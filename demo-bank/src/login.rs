@@ -7,7 +7,7 @@
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use iamsmart_client::{LoginRequest, random_state};
+use iamsmart_client::{LoginRequest, SIGNING_SCOPE, random_state};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -32,6 +32,8 @@ pub(crate) async fn start(
         .await
         .map_err(|error| Problem::Session(error).page(&bank, lang))?;
     let mut request = LoginRequest::new(bank.config.redirect_uri.clone(), state);
+    // Signing too, so that an iAM Smart+ customer can sign the account agreement once logged in.
+    request.scopes.push(SIGNING_SCOPE.to_owned());
     request.lang = Some(lang);
     tracing::info!(
         lang = lang.as_str(),

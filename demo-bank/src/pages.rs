@@ -29,7 +29,7 @@ pub(crate) fn home_link(mount_path: &str, lang: Lang) -> String {
     format!("{home}?lang={}", lang.as_str())
 }
 
-fn layout(lang: Lang, mount_path: &str, title: &str, main: Markup) -> Html<String> {
+pub(crate) fn layout(lang: Lang, mount_path: &str, title: &str, main: Markup) -> Html<String> {
     let words = words(lang);
     let page = html! {
         (DOCTYPE)
@@ -108,6 +108,11 @@ pub(crate) fn account(lang: Lang, mount_path: &str, signed_in: &SignedIn) -> Htm
                 dd id="signed-in-scope" { (signed_in.scopes.join(" ")) }
                 dt { (words.token_expiry_label) }
                 dd id="signed-in-expiry" { (hong_kong_time(signed_in.expires_at_ms)) }
+            }
+            p {
+                a.button-link id="sign-agreement" href={ (mount_path) "/agreement" } {
+                    (words.agreement_link)
+                }
             }
             form method="post" action={ (mount_path) "/logout" } {
                 button.secondary-button type="submit" id="log-out" { (words.log_out) }

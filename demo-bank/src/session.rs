@@ -1,11 +1,11 @@
 //! What Demo Bank keeps in a customer's session: the pending login's `state`, the chosen language, and
-//! after login who signed in. Sessions live in the server's memory; the browser holds only the
+//! after login who signed in and their access token (for signing the account agreement). Sessions live in the server's memory; the browser holds only the
 //! HttpOnly, SameSite=Lax cookie that names one.
 //!
-//! Nothing read from the session may be logged: it holds the state (which guards the login) and the
-//! customer's openID.
+//! Nothing read from the session may be logged: it holds the state (which guards the login), the
+//! customer's openID and their access token.
 
-use iamsmart_client::{Lang, Token};
+use iamsmart_client::{Lang, Secret, Token};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -15,9 +15,14 @@ const STATE_KEY: &str = "login_state";
 const LANG_KEY: &str = "lang";
 /// Who is signed in.
 const SIGNED_IN_KEY: &str = "signed_in";
+/// The signed-in customer's access token, which signing the account agreement sends to iAM Smart. It is
+/// kept apart from [`SignedIn`] as plain text because the session store serialises what it holds and
+/// [`Secret`] deliberately cannot be serialised; it stays in the server's memory and is read back into a
+/// `Secret` at once.
+const ACCESS_TOKEN_KEY: &str = "access_token";
 
-/// The signed-in customer as Demo Bank remembers them. The access token itself is not kept: Demo Bank
-/// makes no later calls that need it.
+/// The signed-in customer as Demo Bank remembers them (the access token is kept apart, see
+/// [`access_token`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct SignedIn {
     pub open_id: String,
@@ -69,9 +74,22 @@ pub(crate) async fn lang(session: &Session) -> Lang {
 }
 
 /// Records a successful login under a fresh session id, so an id planted before login is worthless.
-pub(crate) async fn sign_in(session: &Session, signed_in: &SignedIn) -> SessionResult<()> {
+pub(crate) async fn sign_in(session: &Session, token: &Token) -> SessionResult<()> {
     session.cycle_id().await?;
-    session.insert(SIGNED_IN_KEY, signed_in).await
+    session
+        .insert(ACCESS_TOKEN_KEY, token.access_token.expose())
+        .await?;
+    session
+        .insert(SIGNED_IN_KEY, &SignedIn::from_token(token))
+        .await
+}
+
+/// The signed-in customer's access token.
+pub(crate) async fn access_token(session: &Session) -> SessionResult<Option<Secret>> {
+    Ok(session
+        .get::<String>(ACCESS_TOKEN_KEY)
+        .await?
+        .map(Secret::new))
 }
 
 pub(crate) async fn signed_in(session: &Session) -> SessionResult<Option<SignedIn>> {

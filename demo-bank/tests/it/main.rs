@@ -33,6 +33,8 @@ async fn bank_with(
 ) -> anyhow::Result<(TestSandbox, Browser)> {
     let sandbox = TestSandbox::start_with(|config| {
         config.redirect_uris.push(CALLBACK_URI.to_owned());
+        // Demo Bank asks for signing at login, so its customers can sign the account agreement.
+        config.granted_scopes.push("eidapi_sign".to_owned());
     })
     .await?;
     let mut client = sandbox.client_config();

@@ -21,6 +21,7 @@ mod orgs;
 mod page;
 mod personas;
 mod phone;
+mod phone_signing;
 mod reference;
 mod rp_key;
 mod security;
