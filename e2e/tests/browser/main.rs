@@ -5,3 +5,4 @@ mod console;
 mod guides;
 mod landing;
 mod login_journey;
+mod signing;

@@ -5,6 +5,7 @@ mod api;
 mod certificates;
 mod console;
 mod database;
+mod demo_bank_agreement;
 mod form_filling;
 mod guides;
 mod inspector;
