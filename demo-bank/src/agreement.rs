@@ -64,10 +64,16 @@ const DOCUMENT_REASON: &str = "Account agreement";
 /// How far an agreement has got.
 enum Progress {
     /// Sent to iAM Smart; the prepared PDF waits for its signature.
-    Pending { prepared: Box<PreparedPdf> },
-    Signed { pdf: Vec<u8> },
+    Pending {
+        prepared: Box<PreparedPdf>,
+    },
+    Signed {
+        pdf: Vec<u8>,
+    },
     /// Ended without a signature: iAM Smart's D-code, or `None` when the signature could not be embedded.
-    Failed { code: Option<String> },
+    Failed {
+        code: Option<String>,
+    },
 }
 
 struct Agreement {
@@ -81,9 +87,13 @@ struct Agreement {
 /// What a page shows about an agreement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Shown {
-    Pending { identification_code: String },
+    Pending {
+        identification_code: String,
+    },
     Signed,
-    Failed { code: Option<String> },
+    Failed {
+        code: Option<String>,
+    },
     /// Something failed on the bank's side (the PDF could not be built).
     Broken,
 }
@@ -251,7 +261,12 @@ pub(crate) async fn sign(State(bank): State<Bank>, session: Session) -> Response
         Ok(prepared) => prepared,
         Err(error) => {
             tracing::error!(error = %error, "could not prepare the agreement PDF");
-            return page(StatusCode::INTERNAL_SERVER_ERROR, lang, &bank, &Shown::Broken);
+            return page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                lang,
+                &bank,
+                &Shown::Broken,
+            );
         }
     };
     let text = words(lang);
@@ -278,7 +293,11 @@ pub(crate) async fn sign(State(bank): State<Bank>, session: Session) -> Response
         started: Instant::now(),
     };
     // Stored before asking: an auto-answering persona's callback can arrive before the answer does.
-    if bank.agreements.insert(business_id.clone(), agreement).is_err() {
+    if bank
+        .agreements
+        .insert(business_id.clone(), agreement)
+        .is_err()
+    {
         tracing::warn!("refused an agreement signing: too many in progress");
         return busy(lang, &bank);
     }
@@ -543,10 +562,7 @@ fn page(status: StatusCode, lang: Lang, bank: &Bank, shown: &Shown) -> Response 
             )
         }
     };
-    let mut response = html_page(
-        status,
-        layout(lang, &bank.config.mount_path, title, main),
-    );
+    let mut response = html_page(status, layout(lang, &bank.config.mount_path, title, main));
     if matches!(shown, Shown::Pending { .. }) {
         response
             .headers_mut()
@@ -651,7 +667,11 @@ mod tests {
                     .is_ok()
             );
         }
-        assert!(agreements.insert("one-more".into(), agreement("alice")).is_err());
+        assert!(
+            agreements
+                .insert("one-more".into(), agreement("alice"))
+                .is_err()
+        );
     }
 
     #[test]

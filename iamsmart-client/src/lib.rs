@@ -71,7 +71,5 @@ pub use form_filling::{
 pub use login::{
     AUTH_SCOPE, CallbackParams, GET_QR_PATH, Lang, LoginRequest, PC_BROWSER_SOURCE, random_state,
 };
-pub use signing::{
-    PDF_SIGNING_PATH, SIGNING_SCOPE, SigningRequest, SigningResult,
-};
+pub use signing::{PDF_SIGNING_PATH, SIGNING_SCOPE, SigningRequest, SigningResult};
 pub use token::{Token, UserType};

@@ -14,7 +14,12 @@ async fn text_of(browser: &Browser, css: &str) -> anyhow::Result<String> {
 }
 
 async fn click(browser: &Browser, css: &str) -> anyhow::Result<()> {
-    browser.client.find(Locator::Css(css)).await?.click().await?;
+    browser
+        .client
+        .find(Locator::Css(css))
+        .await?
+        .click()
+        .await?;
     Ok(())
 }
 
@@ -68,7 +73,10 @@ async fn signing_the_agreement_shows_one_code_on_both_screens_and_gives_a_valid_
     client.goto(&qr_payload).await?;
     click(&browser, "button[data-persona-id='iamsmart-plus-user']").await?;
     browser
-        .wait_until("the login request", "return !!document.querySelector('#request');")
+        .wait_until(
+            "the login request",
+            "return !!document.querySelector('#request');",
+        )
         .await?;
     approve_with_pin(&browser).await?;
     let signer = text_of(&browser, "#signed-in-persona strong").await?;
@@ -108,7 +116,9 @@ async fn signing_the_agreement_shows_one_code_on_both_screens_and_gives_a_valid_
 
     // The phone lists the request and shows the same code.
     client.switch_to_window(phone_tab).await?;
-    client.goto(&portal.url(&format!("/phone/{client_id}"))).await?;
+    client
+        .goto(&portal.url(&format!("/phone/{client_id}")))
+        .await?;
     browser
         .wait_until(
             "the signing request in the phone's list",
@@ -155,16 +165,14 @@ async fn signing_the_agreement_shows_one_code_on_both_screens_and_gives_a_valid_
         .context("the browser holds Demo Bank's session cookie")?;
     let pdf = reqwest::Client::new()
         .get(portal.url(&link))
-        .header(
-            "Cookie",
-            format!("demo_bank_session={}", session.value()),
-        )
+        .header("Cookie", format!("demo_bank_session={}", session.value()))
         .send()
         .await?
         .bytes()
         .await?;
     assert!(pdf.starts_with(b"%PDF-"), "a PDF");
-    let path = std::env::temp_dir().join(format!("e2e-signed-agreement-{}.pdf", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("e2e-signed-agreement-{}.pdf", std::process::id()));
     std::fs::write(&path, &pdf)?;
     let output = Command::new("pdfsig")
         .arg(&path)

@@ -352,11 +352,18 @@ async fn answer(
             let refusal = PageFailure::Protocol { code, message };
             match status(pages, visit, ticket_id).await {
                 Ok(status) if status.state == TicketState::Pending => {
-                    let screen =
-                        match pending_markup(pages, visit, persona, &status, Some(&refusal)).await {
-                            Ok(screen) => screen,
-                            Err(failure) => return failure_page(visit, &failure),
-                        };
+                    let screen = match pending_markup(
+                        pages,
+                        visit,
+                        persona,
+                        &status,
+                        Some(&refusal),
+                    )
+                    .await
+                    {
+                        Ok(screen) => screen,
+                        Err(failure) => return failure_page(visit, &failure),
+                    };
                     html_response(
                         StatusCode::CONFLICT,
                         phone_frame(visit, Some(persona), screen),

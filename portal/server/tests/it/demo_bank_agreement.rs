@@ -44,7 +44,9 @@ impl Page {
 impl Visitor {
     fn new() -> anyhow::Result<Visitor> {
         Ok(Visitor {
-            http: reqwest::Client::builder().redirect(Policy::none()).build()?,
+            http: reqwest::Client::builder()
+                .redirect(Policy::none())
+                .build()?,
             cookies: BTreeMap::new(),
         })
     }
@@ -127,19 +129,34 @@ async fn log_in(portal: &TestPortal, visitor: &mut Visitor, persona: &str) -> an
     let button = visitor
         .post_form(&portal.url("/demo-bank/login"), "lang=en-US")
         .await?;
-    anyhow::ensure!(button.status == StatusCode::SEE_OTHER, "login: {}", button.status);
+    anyhow::ensure!(
+        button.status == StatusCode::SEE_OTHER,
+        "login: {}",
+        button.status
+    );
     let get_qr = button.location();
-    assert!(get_qr.contains("scope=eidapi_auth%20eidapi_sign"), "{get_qr}");
+    assert!(
+        get_qr.contains("scope=eidapi_auth%20eidapi_sign"),
+        "{get_qr}"
+    );
     let started: Value = serde_json::from_slice(
         &visitor
-            .send(visitor.http.get(&get_qr).header(header::ACCEPT, "application/json"))
+            .send(
+                visitor
+                    .http
+                    .get(&get_qr)
+                    .header(header::ACCEPT, "application/json"),
+            )
             .await?
             .body,
     )?;
     let ticket = started["ticketID"].as_str().context("a ticket")?.to_owned();
     let phone = portal.url(&format!("/phone/{client_id}"));
     visitor
-        .post_form(&format!("{phone}/persona"), &format!("persona_id={persona}"))
+        .post_form(
+            &format!("{phone}/persona"),
+            &format!("persona_id={persona}"),
+        )
         .await?;
     let approved = visitor
         .post_form(&format!("{phone}/tickets/{ticket}/approve"), "pin=135790")
@@ -151,7 +168,10 @@ async fn log_in(portal: &TestPortal, visitor: &mut Visitor, persona: &str) -> an
             .await?
             .body,
     )?;
-    let redirect = status["redirectURL"].as_str().context("a redirect")?.to_owned();
+    let redirect = status["redirectURL"]
+        .as_str()
+        .context("a redirect")?
+        .to_owned();
     let landed = visitor.get(&redirect).await?;
     anyhow::ensure!(
         landed.location() == "/demo-bank/account",
@@ -169,7 +189,11 @@ async fn start_signing(
     visitor: &mut Visitor,
 ) -> anyhow::Result<(String, String)> {
     let ready = visitor.get(&portal.url("/demo-bank/agreement")).await?;
-    assert!(ready.text().contains(r#"data-state="ready""#), "{}", ready.text());
+    assert!(
+        ready.text().contains(r#"data-state="ready""#),
+        "{}",
+        ready.text()
+    );
     let started = visitor
         .post_form(&portal.url("/demo-bank/agreement/sign"), "")
         .await?;
@@ -208,7 +232,10 @@ async fn start_signing(
 async fn settled_agreement(portal: &TestPortal, visitor: &mut Visitor) -> anyhow::Result<String> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let body = visitor.get(&portal.url("/demo-bank/agreement")).await?.text();
+        let body = visitor
+            .get(&portal.url("/demo-bank/agreement"))
+            .await?
+            .text();
         if !body.contains(r#"data-state="pending""#) {
             return Ok(body);
         }
@@ -278,7 +305,10 @@ async fn an_iamsmart_plus_customer_signs_the_agreement_on_the_phone_and_download
         .await?;
     assert_eq!(download.status, StatusCode::OK);
     assert_eq!(
-        download.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()),
+        download
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
         Some("application/pdf")
     );
     assert!(download.body.starts_with(b"%PDF-"));
@@ -321,7 +351,10 @@ async fn rejecting_on_the_phone_tells_demo_bank_d70001_and_a_plain_customer_cann
     let failed = settled_agreement(&portal, &mut visitor).await?;
     assert!(failed.contains(r#"data-state="failed""#), "{failed}");
     assert!(failed.contains(r#"data-error-code="D70001""#), "{failed}");
-    assert!(failed.contains("You rejected the signing request"), "{failed}");
+    assert!(
+        failed.contains("You rejected the signing request"),
+        "{failed}"
+    );
     assert!(failed.contains(r#"id="sign-agreement-again""#));
     let nothing = visitor
         .get(&portal.url("/demo-bank/agreement/signed.pdf"))
@@ -331,15 +364,24 @@ async fn rejecting_on_the_phone_tells_demo_bank_d70001_and_a_plain_customer_cann
     let mut plain = Visitor::new()?;
     log_in(&portal, &mut plain, "iamsmart-user").await?;
     let explained = plain.get(&portal.url("/demo-bank/agreement")).await?.text();
-    assert!(explained.contains(r#"data-state="not-plus""#), "{explained}");
+    assert!(
+        explained.contains(r#"data-state="not-plus""#),
+        "{explained}"
+    );
     assert!(explained.contains("Signing needs iAM Smart+"));
     let refused = plain
         .post_form(&portal.url("/demo-bank/agreement/sign"), "")
         .await?;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(refused.text().contains(r#"id="not-plus-explanation""#));
-    let phone = plain.get(&portal.url(&format!("/phone/{client_id}"))).await?.text();
-    assert!(phone.contains(r#"id="no-pending""#), "no request reached the phone: {phone}");
+    let phone = plain
+        .get(&portal.url(&format!("/phone/{client_id}")))
+        .await?
+        .text();
+    assert!(
+        phone.contains(r#"id="no-pending""#),
+        "no request reached the phone: {phone}"
+    );
 
     // A callback Demo Bank cannot open is refused without a 500.
     let forged = reqwest::Client::new()
