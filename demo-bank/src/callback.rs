@@ -11,7 +11,7 @@ use iamsmart_client::CallbackParams;
 use tower_sessions::Session;
 
 use crate::failure::{Failure, Problem};
-use crate::session::{self, SignedIn};
+use crate::session;
 use crate::{Bank, open_account};
 
 pub(crate) async fn finish(
@@ -54,7 +54,7 @@ pub(crate) async fn finish(
         }
         Err(error) => return Err(fail(Problem::IamSmart(error))),
     };
-    session::sign_in(&session, &SignedIn::from_token(&token))
+    session::sign_in(&session, &token)
         .await
         .map_err(|error| fail(Problem::Session(error)))?;
     tracing::info!(

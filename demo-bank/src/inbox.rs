@@ -1,5 +1,6 @@
 //! `POST /iamsmart/callback`: where iAM Smart POSTs the results of Demo Bank's requests that the user
-//! answers on the phone (e-ME form filling, profile and signing requests). The body is opened with
+//! answers on the phone (e-ME form filling and profile requests here; the answer to an account
+//! agreement's signing request is handed to `agreement`, which joins it by `businessID`). The body is opened with
 //! Demo Bank's own RP private key (the CEK comes in the body's `secretKey`), which proves it came from
 //! iAM Smart for this bank; it is then kept, still sealed, under the ticket ID from its `txID`
 //! (`<T={ticketID}>`) until the customer's page collects it.
@@ -101,6 +102,12 @@ pub(crate) async fn receive(State(bank): State<Bank>, headers: HeaderMap, body: 
             return (StatusCode::BAD_REQUEST, "not a callback for Demo Bank").into_response();
         }
     };
+    // A signing request's answer goes to the agreement it belongs to, which acknowledges it.
+    if let Some(business_id) = &opened.result.business_id
+        && bank.agreements.contains(business_id)
+    {
+        return crate::agreement::receive_callback(State(bank), headers, body).await;
+    }
     let Some(ticket_id) = ticket_of_tx_id(&opened.tx_id) else {
         tracing::info!("refused a callback without a ticket in its txID");
         return (StatusCode::BAD_REQUEST, "the callback has no txID").into_response();

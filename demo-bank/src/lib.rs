@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 mod account;
+mod agreement;
 mod assets;
 mod callback;
 mod failure;
@@ -64,6 +65,8 @@ pub(crate) struct Bank {
     pub config: Arc<DemoBankConfig>,
     /// Callbacks iAM Smart POSTed, waiting for the customer's page.
     pub inbox: Arc<inbox::CallbackInbox>,
+    /// Account agreements being signed, joined to iAM Smart's callbacks by `businessID`.
+    pub agreements: agreement::Agreements,
 }
 
 impl Bank {
@@ -92,7 +95,8 @@ impl Bank {
 
 /// Demo Bank's routes, relative to its mount point: `GET /`, `POST /login`, `GET /callback`,
 /// `GET /account`, `POST /logout`, the account application (`GET`/`POST /open-account`,
-/// `POST /open-account/eme`, `POST /open-account/anonymous`), iAM Smart's callbacks
+/// `POST /open-account/eme`, `POST /open-account/anonymous`), signing the account agreement
+/// (`GET /agreement`, `POST /agreement/sign`, `GET /agreement/signed.pdf`), iAM Smart's callbacks
 /// (`POST /iamsmart/callback`) and `GET /assets/demo-bank.css`. Fails only on a client
 /// configuration that cannot work, so a misconfigured portal stops at start-up.
 ///
@@ -129,6 +133,7 @@ pub fn router(mut config: DemoBankConfig) -> Result<Router, iamsmart_client::Err
         client,
         config: Arc::new(config),
         inbox: Arc::default(),
+        agreements: agreement::Agreements::default(),
     };
     Ok(Router::new()
         .route("/", get(home::show))
@@ -151,6 +156,9 @@ pub fn router(mut config: DemoBankConfig) -> Result<Router, iamsmart_client::Err
                 inbox::MAX_CALLBACK_BYTES,
             )),
         )
+        .route("/agreement", get(agreement::show))
+        .route("/agreement/sign", post(agreement::sign))
+        .route("/agreement/signed.pdf", get(agreement::signed_pdf))
         .route(assets::STYLESHEET_PATH, get(assets::stylesheet))
         .with_state(bank)
         .layer(sessions)

@@ -33,6 +33,7 @@ pub(crate) async fn start(
         .map_err(|error| Problem::Session(error).page(&bank, lang))?;
     let mut request = LoginRequest::new(bank.config.redirect_uri.clone(), state);
     request.lang = Some(lang);
+    // The configured scopes: form filling and signing need theirs on the login's token.
     request.scopes = bank.config.login_scopes.clone();
     tracing::info!(
         lang = lang.as_str(),

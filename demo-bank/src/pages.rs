@@ -136,6 +136,11 @@ pub(crate) fn account(lang: Lang, mount_path: &str, signed_in: &SignedIn) -> Htm
                 dd id="signed-in-expiry" { (hong_kong_time(signed_in.expires_at_ms)) }
             }
             p { a.button-link #open-account href={ (mount_path) "/open-account" } { (words.open_account) } }
+            p {
+                a.button-link id="sign-agreement" href={ (mount_path) "/agreement" } {
+                    (words.agreement_link)
+                }
+            }
             form method="post" action={ (mount_path) "/logout" } {
                 button.secondary-button type="submit" id="log-out" { (words.log_out) }
             }

@@ -1,9 +1,9 @@
 //! What Demo Bank keeps in a customer's session: the pending login's `state`, the chosen language, and
-//! after login who signed in. Sessions live in the server's memory; the browser holds only the
+//! after login who signed in and their access token (for signing the account agreement). Sessions live in the server's memory; the browser holds only the
 //! HttpOnly, SameSite=Lax cookie that names one.
 //!
-//! Nothing read from the session may be logged: it holds the state (which guards the login) and the
-//! customer's openID.
+//! Nothing read from the session may be logged: it holds the state (which guards the login), the
+//! customer's openID and their access token.
 
 use std::fmt;
 
@@ -17,10 +17,10 @@ const STATE_KEY: &str = "login_state";
 const LANG_KEY: &str = "lang";
 /// Who is signed in.
 const SIGNED_IN_KEY: &str = "signed_in";
-
 /// The signed-in customer as Demo Bank remembers them, with the access token its later requests
-/// (form filling, signing) need. Sessions stay in the server's memory, so the token never reaches the
-/// browser; `Debug` leaves it out.
+/// (form filling, signing) need, as plain text because the session store serialises what it holds and
+/// [`Secret`] deliberately cannot be serialised. Sessions stay in the server's memory, so the token
+/// never reaches the browser; `Debug` leaves it out.
 #[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct SignedIn {
     pub open_id: String,
@@ -113,9 +113,18 @@ pub(crate) async fn lang(session: &Session) -> Lang {
 }
 
 /// Records a successful login under a fresh session id, so an id planted before login is worthless.
-pub(crate) async fn sign_in(session: &Session, signed_in: &SignedIn) -> SessionResult<()> {
+pub(crate) async fn sign_in(session: &Session, token: &Token) -> SessionResult<()> {
     session.cycle_id().await?;
-    session.insert(SIGNED_IN_KEY, signed_in).await
+    session
+        .insert(SIGNED_IN_KEY, &SignedIn::from_token(token))
+        .await
+}
+
+/// The signed-in customer's access token.
+pub(crate) async fn access_token(session: &Session) -> SessionResult<Option<Secret>> {
+    Ok(signed_in(session)
+        .await?
+        .map(|signed_in| Secret::new(signed_in.access_token)))
 }
 
 pub(crate) async fn signed_in(session: &Session) -> SessionResult<Option<SignedIn>> {

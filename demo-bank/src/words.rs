@@ -45,6 +45,40 @@ pub(crate) struct Words {
     pub something_went_wrong: &'static str,
     pub try_again: &'static str,
     pub footer: &'static str,
+    // Signing the account agreement (`agreement.rs`).
+    /// The account page's link to the agreement.
+    pub agreement_link: &'static str,
+    pub agreement_heading: &'static str,
+    pub agreement_intro: &'static str,
+    /// The agreement PDF is in English only (its standard PDF font has no Chinese characters).
+    pub agreement_document_language: &'static str,
+    /// The official button text for signing (PROTOCOL §10).
+    pub sign_button: &'static str,
+    /// The `documentName` sent to iAM Smart, which the app shows.
+    pub agreement_document_name: &'static str,
+    /// The `serviceName` sent to iAM Smart.
+    pub agreement_service_name: &'static str,
+    pub agreement_pending_heading: &'static str,
+    pub agreement_pending_body: &'static str,
+    pub identification_code_label: &'static str,
+    pub agreement_pending_refresh: &'static str,
+    pub agreement_check_now: &'static str,
+    pub agreement_signed_heading: &'static str,
+    pub agreement_signed_body: &'static str,
+    pub agreement_download: &'static str,
+    pub agreement_failed_heading: &'static str,
+    pub agreement_cancelled: &'static str,
+    pub agreement_rejected: &'static str,
+    pub agreement_timed_out: &'static str,
+    /// Followed by the D-code in brackets.
+    pub agreement_failed_with_code: &'static str,
+    pub agreement_unusable_signature: &'static str,
+    pub agreement_sign_again: &'static str,
+    pub agreement_busy: &'static str,
+    pub not_plus_heading: &'static str,
+    pub not_plus_body: &'static str,
+    pub not_plus_upgrade: &'static str,
+    pub back_to_account: &'static str,
 }
 
 const ENGLISH: Words = Words {
@@ -83,6 +117,39 @@ const ENGLISH: Words = Words {
     something_went_wrong: "Something went wrong on our side. Please try again.",
     try_again: "Try again",
     footer: "Demo Bank — a reference online service of the iAM Smart Sandbox.",
+    agreement_link: "Sign the account agreement",
+    agreement_heading: "Account agreement",
+    agreement_intro: "Before we open your account, please sign the account agreement. Demo Bank prepares \
+                      it as a PDF document, and you sign it in the iAM Smart app with your iAM Smart+ \
+                      signing certificate.",
+    agreement_document_language: "The agreement document is in English.",
+    sign_button: "Signing with iAM Smart",
+    agreement_document_name: "Demo Bank account agreement",
+    agreement_service_name: "Account opening",
+    agreement_pending_heading: "Sign in the iAM Smart app",
+    agreement_pending_body: "We have sent the agreement to your iAM Smart app. Check that the app shows \
+                             this identification code, then approve to sign.",
+    identification_code_label: "Identification code",
+    agreement_pending_refresh: "This page updates by itself once you have answered.",
+    agreement_check_now: "Check now",
+    agreement_signed_heading: "Agreement signed",
+    agreement_signed_body: "Thank you. Your account agreement is signed with your iAM Smart+ certificate.",
+    agreement_download: "Download the signed agreement (PDF)",
+    agreement_failed_heading: "The agreement was not signed",
+    agreement_cancelled: "You cancelled the signing in the iAM Smart app.",
+    agreement_rejected: "You rejected the signing request in the iAM Smart app.",
+    agreement_timed_out: "The signing request timed out before it was answered.",
+    agreement_failed_with_code: "iAM Smart could not sign the agreement",
+    agreement_unusable_signature: "The signature from iAM Smart could not be added to the agreement.",
+    agreement_sign_again: "Sign again",
+    agreement_busy: "Demo Bank is handling too many signing requests at the moment. Please try again in a \
+                     few minutes.",
+    not_plus_heading: "Signing needs iAM Smart+",
+    not_plus_body: "Your iAM Smart account can log in, but it cannot sign documents: digital signing needs \
+                    iAM Smart+, which adds a personal signing certificate to your account.",
+    not_plus_upgrade: "Upgrade to iAM Smart+ in the iAM Smart app or at an iAM Smart registration \
+                       service counter, then log in to Demo Bank again to sign the agreement.",
+    back_to_account: "Back to your account",
 };
 
 const TRADITIONAL_CHINESE: Words = Words {
@@ -118,6 +185,33 @@ const TRADITIONAL_CHINESE: Words = Words {
     something_went_wrong: "我們的系統出現問題。請再試一次。",
     try_again: "再試一次",
     footer: "示範銀行 —「智方便」沙盒的參考網上服務。",
+    agreement_link: "簽署開戶協議",
+    agreement_heading: "開戶協議",
+    agreement_intro: "開立帳戶前，請簽署開戶協議。示範銀行會把協議製成 PDF 文件，你可在「智方便」流動應用程式以「智方便+」簽署證書簽署。",
+    agreement_document_language: "協議文件只有英文版本。",
+    sign_button: "智方便數碼簽署",
+    agreement_document_name: "示範銀行開戶協議",
+    agreement_service_name: "開立帳戶",
+    agreement_pending_heading: "請在「智方便」流動應用程式簽署",
+    agreement_pending_body: "我們已把協議傳送到你的「智方便」流動應用程式。請確認應用程式顯示相同的識別碼，然後批准簽署。",
+    identification_code_label: "識別碼",
+    agreement_pending_refresh: "你回應後，此頁面會自動更新。",
+    agreement_check_now: "立即查看",
+    agreement_signed_heading: "協議已簽署",
+    agreement_signed_body: "謝謝。你的開戶協議已以「智方便+」證書簽署。",
+    agreement_download: "下載已簽署的協議（PDF）",
+    agreement_failed_heading: "協議未能簽署",
+    agreement_cancelled: "你已在「智方便」流動應用程式取消簽署。",
+    agreement_rejected: "你已在「智方便」流動應用程式拒絕簽署要求。",
+    agreement_timed_out: "簽署要求在回應前已逾時。",
+    agreement_failed_with_code: "「智方便」未能簽署協議",
+    agreement_unusable_signature: "未能把「智方便」的簽署加入協議。",
+    agreement_sign_again: "再次簽署",
+    agreement_busy: "示範銀行現正處理過多簽署要求。請數分鐘後再試。",
+    not_plus_heading: "簽署需要「智方便+」",
+    not_plus_body: "你的「智方便」帳戶可以登入，但不能簽署文件：數碼簽署需要「智方便+」，它會為你的帳戶加入個人簽署證書。",
+    not_plus_upgrade: "請在「智方便」流動應用程式或「智方便」登記服務櫃位升級至「智方便+」，然後再次登入示範銀行簽署協議。",
+    back_to_account: "返回你的帳戶",
 };
 
 const SIMPLIFIED_CHINESE: Words = Words {
@@ -153,6 +247,33 @@ const SIMPLIFIED_CHINESE: Words = Words {
     something_went_wrong: "我们的系统出现问题。请再试一次。",
     try_again: "再试一次",
     footer: "示范银行 —「智方便」沙盒的参考网上服务。",
+    agreement_link: "签署开户协议",
+    agreement_heading: "开户协议",
+    agreement_intro: "开立账户前，请签署开户协议。示范银行会把协议制成 PDF 文件，你可在「智方便」流动应用程序以「智方便+」签署证书签署。",
+    agreement_document_language: "协议文件只有英文版本。",
+    sign_button: "智方便数码签署",
+    agreement_document_name: "示范银行开户协议",
+    agreement_service_name: "开立账户",
+    agreement_pending_heading: "请在「智方便」流动应用程序签署",
+    agreement_pending_body: "我们已把协议发送到你的「智方便」流动应用程序。请确认应用程序显示相同的识别码，然后批准签署。",
+    identification_code_label: "识别码",
+    agreement_pending_refresh: "你回应后，此页面会自动更新。",
+    agreement_check_now: "立即查看",
+    agreement_signed_heading: "协议已签署",
+    agreement_signed_body: "谢谢。你的开户协议已以「智方便+」证书签署。",
+    agreement_download: "下载已签署的协议（PDF）",
+    agreement_failed_heading: "协议未能签署",
+    agreement_cancelled: "你已在「智方便」流动应用程序取消签署。",
+    agreement_rejected: "你已在「智方便」流动应用程序拒绝签署请求。",
+    agreement_timed_out: "签署请求在回应前已超时。",
+    agreement_failed_with_code: "「智方便」未能签署协议",
+    agreement_unusable_signature: "未能把「智方便」的签署加入协议。",
+    agreement_sign_again: "再次签署",
+    agreement_busy: "示范银行现正处理过多签署请求。请数分钟后再试。",
+    not_plus_heading: "签署需要「智方便+」",
+    not_plus_body: "你的「智方便」账户可以登录，但不能签署文件：数码签署需要「智方便+」，它会为你的账户加入个人签署证书。",
+    not_plus_upgrade: "请在「智方便」流动应用程序或「智方便」登记服务柜位升级至「智方便+」，然后再次登录示范银行签署协议。",
+    back_to_account: "返回你的账户",
 };
 
 /// The strings for `lang`.
@@ -175,6 +296,9 @@ mod tests {
         assert_eq!(words(Lang::ZhCn).login_button, "智方便登录");
         assert_eq!(words(Lang::EnUs).more_info, "More info");
         assert_eq!(words(Lang::ZhHk).more_info, "了解更多");
+        assert_eq!(words(Lang::EnUs).sign_button, "Signing with iAM Smart");
+        assert_eq!(words(Lang::ZhHk).sign_button, "智方便數碼簽署");
+        assert_eq!(words(Lang::ZhCn).sign_button, "智方便数码签署");
         for (lang, path) in [
             (Lang::EnUs, "/en/"),
             (Lang::ZhHk, "/tc/"),

@@ -76,5 +76,5 @@ pub use mock_iamsmart::crypto::url_encode;
 /// A released field's value as one line of text for pre-filling a form (`A123456(3)`, `1990-01-02`,
 /// `+852 91234567`, an address as its lines); coded values (`gender`, …) stay codes.
 pub use mock_iamsmart::identity::plain_text::plain_text as field_text;
-pub use signing::{SigningRequest, SigningResult};
+pub use signing::{PDF_SIGNING_PATH, SIGNING_SCOPE, SigningRequest, SigningResult};
 pub use token::{Token, UserType};

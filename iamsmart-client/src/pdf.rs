@@ -28,6 +28,8 @@ pub enum PdfError {
     NoPlaceholder,
     #[error("the signature is {actual} bytes, more than the {capacity} reserved for it")]
     SignatureTooLarge { actual: usize, capacity: usize },
+    #[error("the signature is not Base64")]
+    NotBase64,
 }
 
 /// A one-page document to sign: a title and paragraphs of plain ASCII text.
@@ -211,6 +213,11 @@ impl PreparedPdf {
         hasher.finalize().into()
     }
 
+    /// [`PreparedPdf::digest`] as Base64, exactly as `docDigest` is sent.
+    pub fn digest_base64(&self) -> String {
+        mock_iamsmart::crypto::base64_encode(&self.digest())
+    }
+
     /// The prepared PDF as it is, for a test that wants to check the placeholder.
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
@@ -229,6 +236,13 @@ impl PreparedPdf {
         let at = self.contents.0 + 1;
         self.bytes[at..at + hex.len()].copy_from_slice(hex.as_bytes());
         Ok(self.bytes)
+    }
+
+    /// [`PreparedPdf::embed`] for the `pdfSignature` text of a callback or `getResult` (Base64 DER).
+    pub fn embed_base64(self, pdf_signature: &str) -> Result<Vec<u8>, PdfError> {
+        let pkcs7 = mock_iamsmart::crypto::base64_decode(pdf_signature.trim())
+            .map_err(|_| PdfError::NotBase64)?;
+        self.embed(&pkcs7)
     }
 }
 
@@ -271,6 +285,21 @@ mod tests {
         };
         assert_eq!(again.digest(), digest);
         assert!(String::from_utf8_lossy(again.bytes()).contains("<ABABAB"));
+    }
+
+    #[test]
+    fn the_base64_forms_match_the_bytes_and_refuse_what_is_not_base64() {
+        let pdf = prepared();
+        assert_eq!(
+            mock_iamsmart::crypto::base64_decode(&pdf.digest_base64()).expect("base64"),
+            pdf.digest()
+        );
+        let from_text = pdf.clone().embed_base64("q80=").expect("embeds");
+        assert_eq!(from_text, pdf.clone().embed(&[0xAB, 0xCD]).expect("embeds"));
+        assert!(matches!(
+            pdf.embed_base64("not base64!"),
+            Err(PdfError::NotBase64)
+        ));
     }
 
     #[test]

@@ -12,6 +12,8 @@ use crate::error::Error;
 use crate::form_filling::{InitiatedRequest, new_business_id};
 use crate::token::Token;
 
+/// The scope a login asks for so that the user can sign later (PROTOCOL §4).
+pub const SIGNING_SCOPE: &str = "eidapi_sign";
 pub const HASH_SIGNING_PATH: &str = "/api/v1/account/signing/initiateRequest";
 pub const PDF_SIGNING_PATH: &str = "/api/v1/account/pdfsigning/initiateRequest";
 pub const ACK_RESULT_PATH: &str = "/api/v1/account/signing/ackResult";

@@ -65,9 +65,7 @@ fn answered(status: TicketStatus) -> Answer {
     }
     Answer {
         content: Some(content),
-        continue_bulk_signing: status
-            .signing_continues
-            .then(|| status.ticket_id.clone()),
+        continue_bulk_signing: status.signing_continues.then(|| status.ticket_id.clone()),
         callbacks: status.callbacks,
     }
 }

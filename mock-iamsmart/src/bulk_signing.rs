@@ -240,9 +240,10 @@ fn max_callback_sigs(fields: &Fields) -> Result<usize, ProtocolError> {
 
 /// A parameter error about one document, naming it as `documents[i].name`.
 fn in_document(index: usize, error: ProtocolError) -> ProtocolError {
-    let message = error
-        .message
-        .replacen("parameter ", &format!("parameter documents[{index}]."), 1);
+    let message =
+        error
+            .message
+            .replacen("parameter ", &format!("parameter documents[{index}]."), 1);
     ProtocolError::with_message(error.code, message)
 }
 
@@ -463,7 +464,14 @@ pub(crate) fn sign_next(
         let chunk_ends = (index + 1) % per_callback == 0 || index + 1 == bulk.total;
         if chunk_ends {
             let chunk_start = index - index % per_callback;
-            finished.push(chunk_content(host, ticket_id, persona_id, bulk, chunk_start, index + 1)?);
+            finished.push(chunk_content(
+                host,
+                ticket_id,
+                persona_id,
+                bulk,
+                chunk_start,
+                index + 1,
+            )?);
         }
     }
     Ok(finished)
@@ -593,7 +601,10 @@ pub(crate) fn ack_result(host: &mut dyn Host, body: &[u8]) -> Result<Value, Prot
     }
     let (ticket_id, state, bulk) = bulk_of(host, &business_id)?.ok_or_else(no_record)?;
     if state != TicketState::Approved || !bulk.is_finished() {
-        return Err(bulk_error(8, "acknowledgement failed: signing has not finished"));
+        return Err(bulk_error(
+            8,
+            "acknowledgement failed: signing has not finished",
+        ));
     }
     login::update_bulk(host, &ticket_id, |bulk| {
         bulk.acknowledged = Some(signing_result.clone());
@@ -644,7 +655,13 @@ mod tests {
             "hashCode": base64_encode(&digest), "sigAlgo": "SHA256withRSA"})
     }
 
-    fn request(rp: &mut Rp, persona_id: &str, business_id: &str, count: usize, max: usize) -> Value {
+    fn request(
+        rp: &mut Rp,
+        persona_id: &str,
+        business_id: &str,
+        count: usize,
+        max: usize,
+    ) -> Value {
         let token = rp.token(persona_id, "eidapi_auth eidapi_bulksign");
         json!({"businessID": business_id, "accessToken": token.access_token,
             "openID": token.open_id, "source": "PC_Browser", "redirectURI": REDIRECT_URI,
@@ -748,8 +765,8 @@ mod tests {
             for (offset, entry) in entries.iter().enumerate() {
                 let index = seq * 10 + offset;
                 assert_eq!(entry["id"], format!("doc-{index}"));
-                let signature = base64_decode(entry["signature"].as_str().expect("signature"))
-                    .expect("base64");
+                let signature =
+                    base64_decode(entry["signature"].as_str().expect("signature")).expect("base64");
                 key.verify(
                     Pkcs1v15Sign::new::<Sha256>(),
                     &Sha256::digest(format!("document {index}").as_bytes()),
@@ -762,7 +779,12 @@ mod tests {
         assert_eq!(done["status"], "SS003");
         assert_eq!(done["signedNum"], 25);
         assert_eq!(done["sentCallbacks"], 3);
-        assert!(rp.host.entries().keys().all(|key| !key.contains("/signature/")));
+        assert!(
+            rp.host
+                .entries()
+                .keys()
+                .all(|key| !key.contains("/signature/"))
+        );
         // Nothing more to do, and the relying party acknowledges.
         let again = ticket(&mut rp, Call::ContinueBulkSigning { ticket_id });
         assert!(again.callbacks.is_empty() && !again.signing_continues);
@@ -815,7 +837,11 @@ mod tests {
         body["documents"][1]["hashCode"] = "short".into();
         let bad = rp.post_encrypted(BULK_REQUEST_PATH, &body);
         assert_eq!(bad.code, "D20003");
-        assert!(bad.message.contains("documents[1].hashCode"), "{}", bad.message);
+        assert!(
+            bad.message.contains("documents[1].hashCode"),
+            "{}",
+            bad.message
+        );
         let mut body = request(&mut rp, IAMSMART_PLUS_USER, "bulk-7", 2, 10);
         body["documents"][1]["id"] = "doc-0".into();
         assert_eq!(rp.post_encrypted(BULK_REQUEST_PATH, &body).code, "D20003");

@@ -82,8 +82,9 @@ pub struct TicketDetails {
     /// The step-up re-authentication the request needs before it can be approved (a signing
     /// request with `stepupAuthMethod`, or a step-up request), and how far the persona shown has
     /// got with it.
+    /// Boxed, as `signing`: most tickets need no step-up.
     #[serde(default)]
-    pub step_up: Option<crate::step_up::StepUpStatus>,
+    pub step_up: Option<Box<crate::step_up::StepUpStatus>>,
     /// What a bulk-signing request asks the user to sign (boxed, as `signing`).
     #[serde(default)]
     pub bulk_signing: Option<Box<crate::bulk_signing::BulkSigningView>>,

@@ -948,8 +948,7 @@ pub(crate) fn complete_step_up(
     method: &str,
 ) -> Result<TicketDetails, ProtocolError> {
     let mut record = load_pending_ticket(host, ticket_id)?;
-    let method =
-        StepUpFactor::parse(method).ok_or_else(|| ProtocolError::invalid("method"))?;
+    let method = StepUpFactor::parse(method).ok_or_else(|| ProtocolError::invalid("method"))?;
     let persona = persona::find_persona(config, persona_id)
         .ok_or_else(|| ProtocolError::invalid("personaID"))?;
     if persona.status == PersonaStatus::Suspended {
@@ -1004,7 +1003,13 @@ fn approve_step_up(
     let mut content = data_identifiers(&record);
     content.insert("stepupAuthMethod".into(), wanted.method_json());
     content.insert("timestamp".into(), host.sandbox_now_ms().into());
-    let callbacks = vec![callback_for(host, config, &record, DCode::Success, content)?];
+    let callbacks = vec![callback_for(
+        host,
+        config,
+        &record,
+        DCode::Success,
+        content,
+    )?];
     record.decision = Decision::Approved {
         persona_id: persona_id.to_owned(),
         code: None,
@@ -1046,7 +1051,10 @@ fn approve_bulk(
         ));
     }
     if crate::persona_certificate::usable_credential(host, persona_id).is_err() {
-        host.log(LogLevel::Info, "bulk signing refused by the certificate's state");
+        host.log(
+            LogLevel::Info,
+            "bulk signing refused by the certificate's state",
+        );
         let callbacks = ending_callbacks(host, config, &record, Ending::Failed)?;
         record.decision = Decision::Failed;
         save_ticket(host, &record)?;
@@ -1353,12 +1361,12 @@ pub(crate) fn ticket_details(
         _ => None,
     };
     let step_up = match record.request.step_up() {
-        Some(wanted) => Some(step_up::status(
+        Some(wanted) => Some(Box::new(step_up::status(
             host,
             wanted,
             &record.step_ups,
             shown.as_deref(),
-        )?),
+        )?)),
         None => None,
     };
     Ok(TicketDetails {

@@ -9,8 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::codes::DCode;
 pub use crate::bulk_signing::BulkSigningRequest;
+use crate::codes::DCode;
 use crate::signing::StepUp;
 pub use crate::signing_api::SigningRequest;
 pub use crate::step_up::StepUpRequest;

@@ -54,6 +54,10 @@ pub struct SigningView {
     pub department: Option<String>,
     pub service_name: Option<String>,
     pub identification_code: String,
+    /// What is signed, as the relying party sent it: `hashCode` (hash signing) or `docDigest` (PDF
+    /// signing), Base64. The phone shows it abbreviated beside the identification code.
+    #[serde(default)]
+    pub digest: String,
     /// `true` for PDF signing, `false` for hash signing.
     pub pdf: bool,
     /// `sigAlgo` of a hash-signing request.
@@ -75,6 +79,7 @@ impl SigningView {
             department: request.details.department.clone(),
             service_name: request.details.service_name.clone(),
             identification_code: request.identification_code.clone(),
+            digest: request.details.document.digest_text().to_owned(),
             pdf,
             algorithm,
             step_up: request.details.step_up.clone(),
@@ -415,6 +420,10 @@ mod tests {
             identification_code(&hash_code(), &token.open_id)
         );
         assert_eq!(view.document_name.as_deref(), Some("Account agreement"));
+        assert_eq!(view.department.as_deref(), Some("Demo Bank"));
+        assert_eq!(view.digest, hash_code());
+        assert!(!view.pdf);
+        assert_eq!(view.algorithm.as_deref(), Some("SHA256withRSA"));
         assert_eq!(details.status.kind, TicketKind::Signing);
 
         let Outcome::Ticket(status) = approve(&mut rp, &ticket_id, IAMSMART_PLUS_USER) else {
@@ -471,6 +480,20 @@ mod tests {
         request.as_object_mut().map(|o| o.remove("hashCode"));
         request["docDigest"] = hash_code().into();
         let ticket_id = start(&mut rp, PDF_SIGNING_PATH, &request);
+        let Outcome::TicketDetails(details) = handle(
+            &mut rp.host,
+            &rp.config,
+            Call::TicketDetails {
+                ticket_id: ticket_id.clone(),
+                persona_id: None,
+            },
+        ) else {
+            panic!("expected details");
+        };
+        let view = details.signing.expect("a signing view");
+        assert!(view.pdf);
+        assert_eq!(view.digest, hash_code());
+        assert_eq!(view.algorithm, None);
         let Outcome::Ticket(status) = approve(&mut rp, &ticket_id, IAMSMART_PLUS_USER) else {
             panic!("expected the approved ticket");
         };

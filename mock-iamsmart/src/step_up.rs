@@ -336,7 +336,10 @@ mod tests {
             };
             assert!(matches!(
                 handle(&mut rp.host, &rp.config, approve.clone()),
-                Outcome::Error { code: DCode::ReauthenticationFailed, .. }
+                Outcome::Error {
+                    code: DCode::ReauthenticationFailed,
+                    ..
+                }
             ));
             let stepped = handle(
                 &mut rp.host,
@@ -354,7 +357,10 @@ mod tests {
             assert_eq!(opened.code, "D00000");
             assert_eq!(opened.content["businessID"], "re-1");
             assert_eq!(opened.content["state"], "re-auth");
-            assert_eq!(opened.content["stepupAuthMethod"], json!({"unary": ["NFC"]}));
+            assert_eq!(
+                opened.content["stepupAuthMethod"],
+                json!({"unary": ["NFC"]})
+            );
         }
 
         #[test]

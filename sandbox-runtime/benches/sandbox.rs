@@ -465,7 +465,10 @@ async fn bulk_signing(runtime: &Runtime) -> Result<(), String> {
     let mut config = client.config()?;
     config.redirect_uris = vec![BULK_REDIRECT_URI.into()];
     config.granted_scopes = vec!["eidapi_auth".into(), "eidapi_bulksign".into()];
-    let sandbox = runtime.create_sandbox(&config).await.map_err(|e| text(&e))?;
+    let sandbox = runtime
+        .create_sandbox(&config)
+        .await
+        .map_err(|e| text(&e))?;
     let rp_key = client::parse_rsa_private_key(RP_PRIVATE_KEY_PEM).map_err(|e| text(&e))?;
     let pem_body: String = RP_PRIVATE_KEY_PEM
         .lines()
@@ -485,7 +488,10 @@ async fn bulk_signing(runtime: &Runtime) -> Result<(), String> {
     let install = Call::InstallSigningCertificates {
         certificates: [(persona.to_owned(), certificate)].into(),
     };
-    runtime.call(&sandbox, &install).await.map_err(|e| text(&e))?;
+    runtime
+        .call(&sandbox, &install)
+        .await
+        .map_err(|e| text(&e))?;
 
     let body = api_body(runtime, &sandbox, api(&client, GET_KEY_PATH, Vec::new())).await?;
     let key = client::read_get_key_response(&body).map_err(|e| text(&e))?;
@@ -496,7 +502,10 @@ async fn bulk_signing(runtime: &Runtime) -> Result<(), String> {
         mock_iamsmart::crypto::url_encode(BULK_REDIRECT_URI)
     );
     let started = match runtime
-        .call(&sandbox, &Call::BeginLogin(mock_iamsmart::GetQrParams::from_query(&query)))
+        .call(
+            &sandbox,
+            &Call::BeginLogin(mock_iamsmart::GetQrParams::from_query(&query)),
+        )
         .await
     {
         Ok(Outcome::LoginStarted(started)) => started,
@@ -519,7 +528,12 @@ async fn bulk_signing(runtime: &Runtime) -> Result<(), String> {
         &cek,
         &serde_json::json!({"code": code, "grantType": "authorization_code"}),
     )?;
-    let body = api_body(runtime, &sandbox, api(&client, "/api/v1/auth/getToken", body)).await?;
+    let body = api_body(
+        runtime,
+        &sandbox,
+        api(&client, "/api/v1/auth/getToken", body),
+    )
+    .await?;
     let token = client::read_get_token_response(&cek, &body).map_err(|e| text(&e))?;
     let documents: Vec<serde_json::Value> = (0..BULK_DOCUMENTS)
         .map(|index| {
@@ -534,11 +548,19 @@ async fn bulk_signing(runtime: &Runtime) -> Result<(), String> {
         "maxCallbackSigs": 100, "documents": documents});
     let started_at = Instant::now();
     let body = encrypted(&cek, &request)?;
-    let body = api_body(runtime, &sandbox, api(&client, "/api/v1/bdss/initiateRequest", body)).await?;
+    let body = api_body(
+        runtime,
+        &sandbox,
+        api(&client, "/api/v1/bdss/initiateRequest", body),
+    )
+    .await?;
     let initiated: serde_json::Value =
         client::read_encrypted_response(&cek, &body).map_err(|e| text(&e))?;
     let initiate_time = started_at.elapsed();
-    let ticket_id = initiated["ticketID"].as_str().ok_or("no ticketID")?.to_owned();
+    let ticket_id = initiated["ticketID"]
+        .as_str()
+        .ok_or("no ticketID")?
+        .to_owned();
     match runtime.call(&sandbox, &approve(ticket_id.clone())).await {
         Ok(Outcome::Ticket(status)) if status.signing_continues => {}
         other => return Err(format!("the bulk request was not approved: {other:?}")),
@@ -549,7 +571,12 @@ async fn bulk_signing(runtime: &Runtime) -> Result<(), String> {
     loop {
         let started = Instant::now();
         let outcome = runtime
-            .call(&sandbox, &Call::ContinueBulkSigning { ticket_id: ticket_id.clone() })
+            .call(
+                &sandbox,
+                &Call::ContinueBulkSigning {
+                    ticket_id: ticket_id.clone(),
+                },
+            )
             .await
             .map_err(|e| text(&e))?;
         call_times.push(started.elapsed());
@@ -574,15 +601,31 @@ async fn bulk_signing(runtime: &Runtime) -> Result<(), String> {
          {} per continue_bulk_signing call",
         mock_iamsmart::bulk_signing::SIGNATURES_PER_CALL
     );
-    println!("{:<44} {:>12.1} ms", "initiateRequest (1000 documents)", initiate_time.as_secs_f64() * 1e3);
+    println!(
+        "{:<44} {:>12.1} ms",
+        "initiateRequest (1000 documents)",
+        initiate_time.as_secs_f64() * 1e3
+    );
     println!(
         "{:<44} {:>12} (callbacks {callbacks})",
         "continue_bulk_signing calls",
         call_times.len()
     );
-    println!("{:<44} {:>12.1} ms", "per call, median", percentile(0.5).as_secs_f64() * 1e3);
-    println!("{:<44} {:>12.1} ms", "per call, slowest", percentile(1.0).as_secs_f64() * 1e3);
-    println!("{:<44} {:>12.2} s", "all 1000 signatures", total.as_secs_f64());
+    println!(
+        "{:<44} {:>12.1} ms",
+        "per call, median",
+        percentile(0.5).as_secs_f64() * 1e3
+    );
+    println!(
+        "{:<44} {:>12.1} ms",
+        "per call, slowest",
+        percentile(1.0).as_secs_f64() * 1e3
+    );
+    println!(
+        "{:<44} {:>12.2} s",
+        "all 1000 signatures",
+        total.as_secs_f64()
+    );
     println!(
         "{:<44} {:>12.0}",
         "signatures per second",

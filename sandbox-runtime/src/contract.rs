@@ -56,10 +56,9 @@ fn fits(call: &Call, outcome: &Outcome) -> bool {
             | Call::ContinueBulkSigning { .. },
             Outcome::Ticket(_),
         ) => true,
-        (
-            Call::TicketDetails { .. } | Call::CompleteStepup { .. },
-            Outcome::TicketDetails(_),
-        ) => true,
+        (Call::TicketDetails { .. } | Call::CompleteStepup { .. }, Outcome::TicketDetails(_)) => {
+            true
+        }
         (Call::PendingTickets, Outcome::Tickets(_)) => true,
         (Call::ListPersonas, Outcome::Personas(_)) => true,
         (Call::InstallSigningCertificates { .. }, Outcome::SigningCertificatesInstalled { .. }) => {

@@ -57,7 +57,7 @@ async fn a_full_login_lands_on_the_account_page_with_the_open_id() -> anyhow::Re
     assert!(account.body.contains(">iAM Smart<"));
     assert_eq!(
         element_text(&account.body, "signed-in-scope"),
-        Some("eidapi_auth")
+        Some("eidapi_auth eidapi_sign")
     );
     assert!(element_text(&account.body, "signed-in-expiry").is_some_and(|t| t.ends_with("HKT")));
     Ok(())

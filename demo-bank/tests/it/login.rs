@@ -29,7 +29,7 @@ async fn logging_in_redirects_to_get_qr_with_a_fresh_state_in_the_session() -> a
     assert_eq!(params.response_type.as_deref(), Some("code"));
     assert_eq!(params.source.as_deref(), Some("PC_Browser"));
     assert_eq!(params.redirect_uri.as_deref(), Some(CALLBACK_URI));
-    assert_eq!(params.scope.as_deref(), Some("eidapi_auth"));
+    assert_eq!(params.scope.as_deref(), Some("eidapi_auth eidapi_sign"));
     assert_eq!(params.lang.as_deref(), Some("zh-HK"));
     let state = params.state.expect("a state");
     assert!(state.len() <= 36);

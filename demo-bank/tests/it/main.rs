@@ -32,7 +32,7 @@ async fn bank() -> anyhow::Result<(TestSandbox, Browser)> {
 async fn bank_with(
     adjust: impl FnOnce(&mut ClientConfig),
 ) -> anyhow::Result<(TestSandbox, Browser)> {
-    bank_asking_for(&["eidapi_auth"], adjust).await
+    bank_asking_for(&["eidapi_auth", "eidapi_sign"], adjust).await
 }
 
 /// A bank whose logins ask for `login_scopes` (the fixture sandbox grants login, profiles and form
@@ -43,6 +43,8 @@ async fn bank_asking_for(
 ) -> anyhow::Result<(TestSandbox, Browser)> {
     let sandbox = TestSandbox::start_with(|config| {
         config.redirect_uris.push(CALLBACK_URI.to_owned());
+        // Demo Bank asks for signing at login, so its customers can sign the account agreement.
+        config.granted_scopes.push("eidapi_sign".to_owned());
     })
     .await?;
     let mut client = sandbox.client_config();

@@ -6,3 +6,4 @@ mod form_filling;
 mod guides;
 mod landing;
 mod login_journey;
+mod signing;

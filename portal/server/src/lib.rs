@@ -25,6 +25,7 @@ mod page;
 mod personas;
 mod phone;
 mod phone_consent;
+mod phone_signing;
 mod reference;
 mod refusals;
 mod request_detail;

@@ -26,6 +26,7 @@ use serde_json::json;
 
 use crate::page::{self, PHONE_SCRIPT_PATH, document, html_response, visitor_lang};
 use crate::phone_consent::{self, ConsentWords};
+use crate::phone_signing;
 use crate::tenant::{LoginPages, PageFailure, unexpected_outcome};
 use crate::words::Words;
 
@@ -211,10 +212,7 @@ pub async fn ticket(
         Err(failure) => return failure_page(&visit, &failure),
     };
     let page = if status.state == TicketState::Pending {
-        match consent_details(&pages, &visit, &persona, &status).await {
-            Ok(consent) => request_screen(&visit, &persona, &status, consent.as_ref()),
-            Err(failure) => failure_page(&visit, &failure),
-        }
+        request_screen(&pages, &visit, &persona, &status).await
     } else {
         outcome_screen(&visit, &persona, &status, None)
     };
@@ -238,7 +236,7 @@ pub async fn confirm(
     };
     match status(&pages, &visit, &ticket_id).await {
         Ok(status) if status.state == TicketState::Pending => {
-            confirm_screen(&visit, &persona, &status, chosen.as_deref(), false)
+            confirm_screen(&pages, &visit, &persona, &status, chosen.as_deref(), false).await
         }
         Ok(status) => outcome_screen(&visit, &persona, &status, None),
         Err(failure) => failure_page(&visit, &failure),
@@ -270,7 +268,9 @@ pub async fn approve(
         value("pin").is_some_and(|pin| pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit()));
     if !biometric && !pin_ok {
         return match status(&pages, &visit, &ticket_id).await {
-            Ok(status) => confirm_screen(&visit, &persona, &status, chosen.as_deref(), true),
+            Ok(status) => {
+                confirm_screen(&pages, &visit, &persona, &status, chosen.as_deref(), true).await
+            }
             Err(failure) => failure_page(&visit, &failure),
         };
     }
@@ -361,17 +361,18 @@ async fn answer(
             let refusal = PageFailure::Protocol { code, message };
             match status(pages, visit, ticket_id).await {
                 Ok(status) if status.state == TicketState::Pending => {
-                    let consent = match consent_details(pages, visit, persona, &status).await {
-                        Ok(consent) => consent,
-                        Err(failure) => return failure_page(visit, &failure),
-                    };
-                    let screen = request_screen_markup(
+                    let screen = match pending_markup(
+                        pages,
                         visit,
                         persona,
                         &status,
-                        consent.as_ref(),
                         Some(&refusal),
-                    );
+                    )
+                    .await
+                    {
+                        Ok(screen) => screen,
+                        Err(failure) => return failure_page(visit, &failure),
+                    };
                     html_response(
                         StatusCode::CONFLICT,
                         phone_frame(visit, Some(persona), screen),
@@ -538,14 +539,61 @@ fn picker(visit: &Visit, personas: &[Persona], ticket_id: Option<&str>) -> Respo
     html_response(StatusCode::OK, phone_frame(visit, None, screen))
 }
 
-fn request_screen(
+async fn request_screen(
+    pages: &LoginPages,
     visit: &Visit,
     persona: &Persona,
     status: &TicketStatus,
-    consent: Option<&TicketDetails>,
 ) -> Response {
-    let screen = request_screen_markup(visit, persona, status, consent, None);
-    html_response(StatusCode::OK, phone_frame(visit, Some(persona), screen))
+    match pending_markup(pages, visit, persona, status, None).await {
+        Ok(screen) => html_response(StatusCode::OK, phone_frame(visit, Some(persona), screen)),
+        Err(failure) => failure_page(visit, &failure),
+    }
+}
+
+/// What the phone needs to hand a signing ticket to `phone_signing`.
+fn signing_screen<'a>(
+    visit: &Visit,
+    persona: &'a Persona,
+    ticket_url: &'a str,
+    status_url: &'a str,
+) -> phone_signing::Screen<'a> {
+    phone_signing::Screen {
+        lang: visit.lang,
+        ticket_url,
+        status_url,
+        persona_id: &persona.id,
+    }
+}
+
+/// A pending ticket's screen: the signing screen for signing tickets, the login's otherwise.
+async fn pending_markup(
+    pages: &LoginPages,
+    visit: &Visit,
+    persona: &Persona,
+    status: &TicketStatus,
+    refusal: Option<&PageFailure>,
+) -> Result<Markup, PageFailure> {
+    if !phone_signing::is_signing(status.kind) {
+        let consent = consent_details(pages, visit, persona, status).await?;
+        return Ok(request_screen_markup(
+            visit,
+            persona,
+            status,
+            consent.as_ref(),
+            refusal,
+        ));
+    }
+    let view = phone_signing::view(pages, &visit.client_id, &status.ticket_id).await?;
+    let ticket_url = visit.ticket(&status.ticket_id);
+    let status_url = crate::broker::status_path(&visit.client_id, &status.ticket_id);
+    let refusal = refusal.map(|refusal| refusal_notice(visit.words(), refusal));
+    Ok(phone_signing::request_markup(
+        &signing_screen(visit, persona, &ticket_url, &status_url),
+        status,
+        &view,
+        refusal,
+    ))
 }
 
 /// The request: who asks and for what — scopes for a login, the form and its fields (with tick boxes) for
@@ -605,7 +653,8 @@ fn request_screen_markup(
     }
 }
 
-fn confirm_screen(
+async fn confirm_screen(
+    pages: &LoginPages,
     visit: &Visit,
     persona: &Persona,
     status: &TicketStatus,
@@ -614,6 +663,25 @@ fn confirm_screen(
 ) -> Response {
     let words = visit.words();
     let ticket_url = visit.ticket(&status.ticket_id);
+    let status_code = if pin_invalid {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    if phone_signing::is_signing(status.kind) {
+        let view = match phone_signing::view(pages, &visit.client_id, &status.ticket_id).await {
+            Ok(view) => view,
+            Err(failure) => return failure_page(visit, &failure),
+        };
+        let status_url = crate::broker::status_path(&visit.client_id, &status.ticket_id);
+        let screen = phone_signing::confirm_markup(
+            &signing_screen(visit, persona, &ticket_url, &status_url),
+            status,
+            &view,
+            pin_invalid,
+        );
+        return html_response(status_code, phone_frame(visit, Some(persona), screen));
+    }
     let screen = html! {
         section.confirm #confirm data-ticket-id=(status.ticket_id) {
             h2 { (words.phone_confirm_title) }
@@ -637,11 +705,6 @@ fn confirm_screen(
             a href=(ticket_url) { (words.phone_back_home) }
         }
     };
-    let status_code = if pin_invalid {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     html_response(status_code, phone_frame(visit, Some(persona), screen))
 }
 
@@ -661,6 +724,9 @@ fn outcome_screen(
 ) -> Response {
     let words = visit.words();
     let message = match status.state {
+        _ if phone_signing::is_signing(status.kind) => {
+            phone_signing::outcome_message(visit.lang, status.state).to_owned()
+        }
         TicketState::Approved if phone_consent::is_data_request(status.kind) => {
             phone_consent::approved_message(visit.lang, status)
         }

@@ -8,6 +8,7 @@
 use mock_iamsmart::{DCode, Lang};
 
 pub mod personas;
+pub mod signing;
 
 /// The texts of the login pages in one language.
 pub struct Words {

@@ -6,6 +6,7 @@ mod certificates;
 mod console;
 mod console_pages;
 mod database;
+mod demo_bank_agreement;
 mod form_filling;
 mod guides;
 mod inspector;

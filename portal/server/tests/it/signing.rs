@@ -51,14 +51,19 @@ pub(crate) async fn listener() -> anyhow::Result<(String, mpsc::UnboundedReceive
     Ok((format!("http://{address}/callback"), received))
 }
 
-pub(crate) async fn next(received: &mut mpsc::UnboundedReceiver<Received>) -> anyhow::Result<Received> {
+pub(crate) async fn next(
+    received: &mut mpsc::UnboundedReceiver<Received>,
+) -> anyhow::Result<Received> {
     tokio::time::timeout(Duration::from_secs(10), received.recv())
         .await
         .context("no callback arrived within ten seconds")?
         .context("the listener stopped")
 }
 
-pub(crate) async fn signing_rp(portal: &TestPortal, callback_url: String) -> anyhow::Result<Client> {
+pub(crate) async fn signing_rp(
+    portal: &TestPortal,
+    callback_url: String,
+) -> anyhow::Result<Client> {
     let rp = RelyingParty::register_with(portal, |config| {
         config.granted_scopes = ["eidapi_auth", "eidapi_sign"].map(String::from).to_vec();
         config.callback_url = Some(callback_url);

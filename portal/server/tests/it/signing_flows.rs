@@ -370,7 +370,10 @@ async fn step_up_is_required_before_signing_and_then_satisfied(
     let callback = open(&next(&mut received).await?)?;
     assert_eq!(callback.code, "D00000");
     assert_eq!(callback.content["businessID"], "re-auth-1");
-    assert_eq!(callback.content["stepupAuthMethod"], json!({"unary": ["FR"]}));
+    assert_eq!(
+        callback.content["stepupAuthMethod"],
+        json!({"unary": ["FR"]})
+    );
     Ok(())
 }
 
@@ -442,7 +445,11 @@ async fn bulk_signing_arrives_in_ordered_callbacks_that_openssl_verifies(
     )?;
     for sequence in 1..=3usize {
         let received = next(&mut received).await?;
-        assert!(received.0.starts_with("multipart/form-data"), "{}", received.0);
+        assert!(
+            received.0.starts_with("multipart/form-data"),
+            "{}",
+            received.0
+        );
         let callback = open(&received)?;
         assert_eq!(callback.code, "D00000");
         assert_eq!(callback.content["businessID"], "bulk-25");
