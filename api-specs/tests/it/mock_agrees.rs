@@ -171,6 +171,7 @@ fn a_documented_login_runs_through_the_mock_with_the_documented_answers()
         serde_json::to_vec(&ApproveTicketRequest {
             ticket_id: "no-such-ticket".into(),
             persona_id: "iamsmart-user".into(),
+            step_up: None,
         })?,
     );
     assert_eq!(
