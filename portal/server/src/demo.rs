@@ -133,7 +133,7 @@ pub async fn ensure(runtime: &Runtime, file: &Path, base_url: &str) -> anyhow::R
             .is_some()
     {
         if existing.base_url != base_url {
-            existing.base_url = base_url.to_owned();
+            follow_base_url(runtime, &mut existing, base_url).await?;
             write(file, &existing)?;
         }
         return Ok(existing);
@@ -225,4 +225,42 @@ fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     rand::thread_rng().fill_bytes(&mut buffer);
     hex::encode(buffer)
+}
+
+/// Moves the demo sandbox to a new public base URL (another port or host): Demo Bank's redirect URI on the
+/// allow-list and the callback URL follow it, so a login and a callback keep working after a restart on
+/// another address. Redirect URIs the developer added themselves are kept.
+async fn follow_base_url(
+    runtime: &Runtime,
+    demo: &mut DemoSandbox,
+    base_url: &str,
+) -> anyhow::Result<()> {
+    let sandbox_id = SandboxId::new(demo.sandbox_id.clone());
+    let mut config = runtime
+        .sandbox_config(&sandbox_id)
+        .await
+        .context("reading the demo sandbox's configuration")?;
+    let old_redirect = format!("{}/demo-bank/callback", demo.base_url);
+    let new_redirect = format!("{base_url}/demo-bank/callback");
+    for uri in config
+        .redirect_uris
+        .iter_mut()
+        .chain(demo.redirect_uris.iter_mut())
+    {
+        if *uri == old_redirect {
+            uri.clone_from(&new_redirect);
+        }
+    }
+    for uris in [&mut config.redirect_uris, &mut demo.redirect_uris] {
+        if !uris.contains(&new_redirect) {
+            uris.insert(0, new_redirect.clone());
+        }
+    }
+    config.callback_url = Some(format!("{base_url}{DEMO_BANK_CALLBACK_PATH}"));
+    runtime
+        .update_config(&sandbox_id, &config)
+        .await
+        .context("moving the demo sandbox to the new base URL")?;
+    demo.base_url = base_url.to_owned();
+    Ok(())
 }

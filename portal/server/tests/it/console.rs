@@ -778,10 +778,33 @@ async fn the_demo_seeds_a_developer_who_owns_the_demo_sandbox_and_a_reviewer_onc
 
     // A restart on the same database and file seeds nothing twice and keeps the credentials.
     let database_url = portal.database_url.clone();
+    let portal_base_url = portal.base_url.clone();
     drop(portal);
     let (again, _) = spawn_portal_with_demo(Some(database_url), &demo_file).await?;
     let seeded_again = again.demo.clone().context("a demo")?;
     assert_eq!(seeded_again.console_password, demo.console_password);
+    // The restart listens on another (free) port: Demo Bank's redirect URI and the callback URL follow it.
+    assert_eq!(seeded_again.base_url, again.base_url);
+    let config = again
+        .runtime
+        .sandbox_config(&sandbox_runtime::SandboxId::new(
+            seeded_again.sandbox_id.clone(),
+        ))
+        .await?;
+    let bank_callback = format!("{}/demo-bank/callback", again.base_url);
+    assert!(
+        config.redirect_uris.contains(&bank_callback),
+        "{:?}",
+        config.redirect_uris
+    );
+    if again.base_url != portal_base_url {
+        let old_callback = format!("{portal_base_url}/demo-bank/callback");
+        assert!(!config.redirect_uris.contains(&old_callback));
+    }
+    assert_eq!(
+        config.callback_url,
+        Some(format!("{}/demo-bank/iamsmart/callback", again.base_url))
+    );
     let mut developer = Visitor::arrive(&again).await?;
     developer
         .sign_in(&demo.console_email, &demo.console_password)
