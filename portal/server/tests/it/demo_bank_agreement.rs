@@ -135,8 +135,9 @@ async fn log_in(portal: &TestPortal, visitor: &mut Visitor, persona: &str) -> an
         button.status
     );
     let get_qr = button.location();
+    // The demo sandbox grants every scope, so Demo Bank asks for signing (and form filling) at login.
     assert!(
-        get_qr.contains("scope=eidapi_auth%20eidapi_sign"),
+        get_qr.contains("scope=eidapi_auth%20") && get_qr.contains("%20eidapi_sign"),
         "{get_qr}"
     );
     let started: Value = serde_json::from_slice(
