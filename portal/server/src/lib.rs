@@ -26,6 +26,7 @@ mod personas;
 mod phone;
 mod phone_consent;
 mod phone_signing;
+mod phone_step_up;
 mod reference;
 mod refusals;
 mod request_detail;
@@ -417,6 +418,10 @@ pub fn app(
         .route(
             "/phone/{client_id}/tickets/{ticket_id}/approve",
             post(phone::approve),
+        )
+        .route(
+            "/phone/{client_id}/tickets/{ticket_id}/step-up",
+            post(phone::step_up),
         )
         .route(
             "/phone/{client_id}/tickets/{ticket_id}/reject",

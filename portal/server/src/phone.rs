@@ -27,6 +27,7 @@ use serde_json::json;
 use crate::page::{self, PHONE_SCRIPT_PATH, document, html_response, visitor_lang};
 use crate::phone_consent::{self, ConsentWords};
 use crate::phone_signing;
+use crate::phone_step_up;
 use crate::tenant::{LoginPages, PageFailure, unexpected_outcome};
 use crate::words::Words;
 
@@ -288,6 +289,34 @@ pub async fn approve(
     answer(&pages, &visit, &persona, &ticket_id, call).await
 }
 
+/// The step-up form: `method=FR` (face recognition) or `method=NFC` (the HKID card's chip).
+#[derive(Debug, Deserialize)]
+pub struct StepUpForm {
+    method: String,
+}
+
+/// `POST /phone/{clientID}/tickets/{ticketID}/step-up`: performs one simulated step-up factor as the
+/// signed-in persona, then back to the request; the core refuses a factor the ticket does not ask for
+/// (`D20003`), shown on the request screen.
+pub async fn step_up(
+    State(pages): State<LoginPages>,
+    Path((client_id, ticket_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(form): Form<StepUpForm>,
+) -> Response {
+    let visit = Visit::new(client_id, &LangQuery::default(), &headers);
+    let persona = match signed_in_persona(&pages, &visit, Some(&ticket_id)).await {
+        Ok(persona) => persona,
+        Err(page) => return with_lang_cookie(&LangQuery::default(), page),
+    };
+    let call = Call::CompleteStepup {
+        ticket_id: ticket_id.clone(),
+        persona_id: persona.id.clone(),
+        method: form.method,
+    };
+    answer(&pages, &visit, &persona, &ticket_id, call).await
+}
+
 /// `POST /phone/{clientID}/tickets/{ticketID}/reject`: the user says no (`D40001`).
 pub async fn reject(
     state: State<LoginPages>,
@@ -356,6 +385,8 @@ async fn answer(
 ) -> Response {
     match pages.call(&visit.client_id, call).await {
         Ok(Outcome::Ticket(status)) => outcome_screen(visit, persona, &status, None),
+        // A step of the request (a step-up factor) is done: back to the request.
+        Ok(Outcome::TicketDetails(_)) => see_other(&visit.ticket(ticket_id), None),
         Ok(_) => failure_page(visit, &unexpected_outcome()),
         Err(PageFailure::Protocol { code, message }) => {
             let refusal = PageFailure::Protocol { code, message };
@@ -568,6 +599,26 @@ fn signing_screen<'a>(
 
 /// A pending ticket's screen: the signing screen for signing tickets, the login's otherwise.
 async fn pending_markup(
+    pages: &LoginPages,
+    visit: &Visit,
+    persona: &Persona,
+    status: &TicketStatus,
+    refusal: Option<&PageFailure>,
+) -> Result<Markup, PageFailure> {
+    let screen = pending_screen(pages, visit, persona, status, refusal).await?;
+    let step_up =
+        phone_step_up::status(pages, &visit.client_id, &status.ticket_id, &persona.id).await?;
+    Ok(match step_up {
+        Some(step_up) => html! {
+            (phone_step_up::markup(visit.lang, &visit.ticket(&status.ticket_id), &step_up))
+            (screen)
+        },
+        None => screen,
+    })
+}
+
+/// [`pending_markup`] without the step-up section.
+async fn pending_screen(
     pages: &LoginPages,
     visit: &Visit,
     persona: &Persona,

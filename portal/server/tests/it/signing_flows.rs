@@ -523,3 +523,75 @@ on_both_engines!(
     bulk_signing_callbacks_verify_on_sqlite,
     bulk_signing_callbacks_verify_on_postgres
 );
+
+/// Step-up on the virtual phone's own pages: the signing screen asks for both factors with a button each,
+/// approving first is refused with `D80002`, each simulated factor ticks off, and then the PIN signs.
+async fn the_phone_performs_step_up_before_signing(portal: &TestPortal) -> anyhow::Result<()> {
+    let (url, mut received) = listener().await?;
+    let scopes = ["eidapi_auth", "eidapi_sign", "eidapi_fr"];
+    let (rp, client) = relying_party(portal, &url, &scopes).await?;
+    let token = token(&client, PLUS_USER, &scopes, None).await?;
+    let cek = rp.get_key().await?;
+    let mut body = signing_body(&token, "phone-step-1", b"a mortgage deed");
+    body["stepupAuthMethod"] = json!({"and": ["FR", "NFC"]});
+    let (code, _, content) = rp
+        .post_encrypted(&cek, "/api/v1/account/signing/initiateRequest", &body)
+        .await?;
+    assert_eq!(code, "D00000");
+    let ticket_id = ticket_of(content)?;
+    let ticket_url = portal.url(&format!("/phone/{}/tickets/{ticket_id}", rp.client_id));
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let cookie = format!("iams_phone_persona={PLUS_USER}");
+    let page = |http: &reqwest::Client| {
+        http.get(ticket_url.clone())
+            .header("cookie", cookie.clone())
+            .send()
+    };
+    let post = |http: &reqwest::Client, path: &str, form: &str| {
+        http.post(format!("{ticket_url}{path}"))
+            .header("cookie", cookie.clone())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.to_owned())
+            .send()
+    };
+
+    let screen = page(&http).await?.text().await?;
+    assert!(screen.contains(r#"id="step-up""#), "{screen}");
+    assert!(screen.contains(r#"id="step-up-FR""#) && screen.contains(r#"id="step-up-NFC""#));
+    assert!(screen.contains(r#"id="identification-code""#));
+
+    let early = post(&http, "/approve", "pin=123456").await?;
+    assert_eq!(early.status(), 409);
+    assert!(early.text().await?.contains(r#"data-error-code="D80002""#));
+
+    let stepped = post(&http, "/step-up", "method=FR").await?;
+    assert_eq!(stepped.status(), 303);
+    let screen = page(&http).await?.text().await?;
+    assert!(
+        !screen.contains(r#"id="step-up-FR""#),
+        "face recognition done"
+    );
+    assert!(screen.contains(r#"id="step-up-NFC""#) && screen.contains(r#"id="step-up-missing""#));
+    // A factor the request does not ask for is refused on the request screen.
+    let odd = post(&http, "/step-up", "method=PIN").await?;
+    assert_eq!(odd.status(), 409);
+    assert!(odd.text().await?.contains(r#"data-error-code="D20003""#));
+
+    assert_eq!(post(&http, "/step-up", "method=NFC").await?.status(), 303);
+    let screen = page(&http).await?.text().await?;
+    assert!(screen.contains(r#"id="step-up-satisfied""#), "{screen}");
+    let signed = post(&http, "/approve", "pin=123456").await?;
+    assert_eq!(signed.status(), 200);
+    assert!(signed.text().await?.contains(r#"data-state="approved""#));
+    let callback = open(&next(&mut received).await?)?;
+    assert_eq!(callback.code, "D00000");
+    assert!(callback.content["signature"].is_string());
+    Ok(())
+}
+on_both_engines!(
+    the_phone_performs_step_up_before_signing,
+    the_phone_performs_step_up_on_sqlite,
+    the_phone_performs_step_up_on_postgres
+);
