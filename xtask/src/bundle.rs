@@ -1,6 +1,7 @@
 //! Building the browser bundle: the hydrate crate for wasm32, wasm-bindgen's JavaScript glue (linked in as the
 //! `wasm-bindgen-cli-support` library at exactly the version of the `wasm-bindgen` crate, so the two can never
-//! drift apart), npm binaryen's `wasm-opt`, and the static assets, all into `<target>/site/pkg`.
+//! drift apart), npm binaryen's `wasm-opt`, the try-it console's own module and page script, and the static
+//! assets, all into `<target>/site/pkg`.
 //!
 //! The output names must match what the server's `HydrationScripts` asks for: `portal.js` and `portal_bg.wasm`.
 
@@ -53,11 +54,24 @@ pub fn build(workspace: &Workspace) -> anyhow::Result<()> {
         .context("running wasm-bindgen on the hydrate bundle")?;
 
     let bundle = pkg.join(format!("{}_bg.wasm", portal_bundle_name()));
-    let raw_size = file_size(&bundle)?;
+    optimise(workspace, &bundle)?;
+
+    build_try_it(workspace, &pkg)?;
+    copy_assets(&workspace.root.join("portal/app/style"), &pkg)?;
+    precompress(workspace, &pkg)?;
+    Ok(())
+}
+
+/// Runs npm binaryen's `wasm-opt -Oz` over `module` in place (when it is available) and prints the sizes.
+fn optimise(workspace: &Workspace, module: &Path) -> anyhow::Result<()> {
+    let raw_size = file_size(module)?;
     if let Some(wasm_opt) = prereqs::ensure_wasm_opt() {
-        cmd::step("Optimising the bundle for size (wasm-opt -Oz)");
-        let optimised = pkg.join("portal_bg.opt.wasm");
-        let input = bundle.to_string_lossy().into_owned();
+        cmd::step(&format!(
+            "Optimising {} for size (wasm-opt -Oz)",
+            display_path(workspace, module)
+        ));
+        let optimised = module.with_extension("opt.wasm");
+        let input = module.to_string_lossy().into_owned();
         let output = optimised.to_string_lossy().into_owned();
         // The feature flags match what rustc emits for wasm32-unknown-unknown today; wasm-opt must be told
         // or it rejects (or mis-optimises) the module.
@@ -77,22 +91,64 @@ pub fn build(workspace: &Workspace) -> anyhow::Result<()> {
             ],
         )
         .run()?;
-        fs::rename(&optimised, &bundle).context("replacing the bundle with the optimised one")?;
+        fs::rename(&optimised, module).context("replacing the module with the optimised one")?;
     }
     println!(
-        "    bundle {}: {} KB raw{}",
-        display_path(workspace, &bundle),
+        "    {}: {} KB raw{}",
+        display_path(workspace, module),
         raw_size / 1024,
-        match file_size(&bundle) {
+        match file_size(module) {
             Ok(size) if size != raw_size => format!(", {} KB after wasm-opt", size / 1024),
             _ => String::new(),
         }
     );
-
-    copy_assets(&workspace.root.join("portal/app/style"), &pkg)?;
-    precompress(workspace, &pkg)?;
     Ok(())
 }
+
+/// The try-it console's module (`portal-tryit`: mock-iamsmart's client envelope for the browser) and its page
+/// script, as `tryit.js`, `tryit_bg.wasm` and `try-it.js`. Only `/reference/try` loads them, so they cost the
+/// hydrate bundle nothing.
+fn build_try_it(workspace: &Workspace, pkg: &Path) -> anyhow::Result<()> {
+    cmd::step("Building the try-it console's module (portal-tryit for wasm32)");
+    cmd::cargo(
+        &workspace.root,
+        &[
+            "build",
+            "--package",
+            "portal-tryit",
+            "--lib",
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            WASM_PROFILE,
+        ],
+    )
+    .run()?;
+    let wasm = workspace
+        .target_dir
+        .join(WASM_TARGET)
+        .join(WASM_PROFILE)
+        .join("portal_tryit.wasm");
+    if !wasm.is_file() {
+        bail!("cargo did not produce {}", wasm.display());
+    }
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .out_name(TRY_IT_NAME)
+        .web(true)
+        .context("selecting wasm-bindgen's web target")?
+        .typescript(false)
+        .generate(pkg)
+        .context("running wasm-bindgen on the try-it module")?;
+    optimise(workspace, &pkg.join(format!("{TRY_IT_NAME}_bg.wasm")))?;
+    let script = workspace.root.join("portal/tryit/js/try-it.js");
+    fs::copy(&script, pkg.join("try-it.js"))
+        .with_context(|| format!("copying {}", script.display()))?;
+    Ok(())
+}
+
+/// The try-it module's file names, which `portal/tryit/js/try-it.js` imports.
+const TRY_IT_NAME: &str = "tryit";
 
 /// Writes `.br` (quality 11) and `.gz` (level 9) beside every file in `pkg`, which the server sends as they are
 /// to browsers that accept them; stale ones from an earlier build are replaced.

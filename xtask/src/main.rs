@@ -9,6 +9,7 @@ mod cmd;
 mod diagrams;
 mod guest;
 mod prereqs;
+mod startup;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -451,7 +452,10 @@ fn lint(workspace: &Workspace) -> anyhow::Result<()> {
 
 fn bench(workspace: &Workspace) -> anyhow::Result<()> {
     prereqs::ensure_rust_targets()?;
-    let guest = guest::build(workspace)?;
+    let built = build_all(workspace, Profile::Dev)?;
+    cmd::step("Measuring the portal's start-up (the server binary `cargo xtask run` starts)");
+    startup::bench(&built.server, &workspace.site_root(), &built.guest)?;
+    let guest = built.guest;
     cmd::step("Benchmarking the sandbox against the native core (cargo bench -p sandbox-runtime)");
     let postgres_url = std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());

@@ -7,3 +7,4 @@ mod guides;
 mod landing;
 mod login_journey;
 mod signing;
+mod try_it;

@@ -86,8 +86,12 @@ pub async fn handle(
                         message: message.clone(),
                         inspection: None,
                     };
-                    remember(inspector, &sandbox_id, &method, &uri, seen, started);
-                    return envelope_response(StatusCode::OK, code, &message);
+                    let request_id = remember(inspector, &sandbox_id, &method, &uri, seen, started);
+                    return with_inspector_link(
+                        envelope_response(StatusCode::OK, code, &message),
+                        &sandbox_id,
+                        &request_id,
+                    );
                 }
             }
             Ok(None) => {}
@@ -120,6 +124,7 @@ pub async fn handle(
             .await;
             // The inspection is for the inspector only; it never reaches the client.
             let inspection = response.inspection.take();
+            let mut request_id = None;
             if let Some(inspector) = &inspector {
                 let envelope = response.envelope();
                 let seen = Seen {
@@ -131,9 +136,21 @@ pub async fn handle(
                     message: envelope.map(|e| e.message).unwrap_or_default(),
                     inspection,
                 };
-                remember(inspector, &sandbox_id, &method, &uri, seen, started);
+                request_id = Some(remember(
+                    inspector,
+                    &sandbox_id,
+                    &method,
+                    &uri,
+                    seen,
+                    started,
+                ));
             }
-            guest_response(response)
+            match request_id {
+                Some(request_id) => {
+                    with_inspector_link(guest_response(response), &sandbox_id, &request_id)
+                }
+                None => guest_response(response),
+            }
         }
         Ok(_) => sandbox_failure(&SandboxError::GuestContract {
             reason: "an API call was answered with something other than an API response".to_owned(),
@@ -151,8 +168,30 @@ struct Seen {
     inspection: Option<mock_iamsmart::inspect::Inspection>,
 }
 
+/// The response header that names the request inspector's page for this exchange. A sandbox-only addition:
+/// clients of the real API never look for it, so it changes nothing for them, while the try-it console and a
+/// developer's curl can jump straight to what the sandbox saw. The page itself is for the sandbox's members only.
+pub const INSPECTOR_HEADER: &str = "x-sandbox-inspector";
+
+fn with_inspector_link(
+    mut response: Response,
+    sandbox_id: &sandbox_runtime::SandboxId,
+    request_id: &str,
+) -> Response {
+    let link = format!(
+        "/console/sandboxes/{}/requests/{request_id}",
+        sandbox_id.as_str()
+    );
+    if let Ok(value) = HeaderValue::from_str(&link) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(INSPECTOR_HEADER), value);
+    }
+    response
+}
+
 /// Records one request for the inspector, off the response path: the inspector must never slow the API down or
-/// fail it.
+/// fail it. Returns the ID the inspector will know it by.
 fn remember(
     inspector: &Inspector,
     sandbox_id: &sandbox_runtime::SandboxId,
@@ -160,13 +199,14 @@ fn remember(
     uri: &Uri,
     seen: Seen,
     started: std::time::Instant,
-) {
+) -> String {
     let (request_json, response_json) = seen
         .inspection
         .map(|inspection| (inspection.request, inspection.response))
         .unwrap_or_default();
+    let request_id = new_tx_id();
     let record = RequestRecord {
-        request_id: new_tx_id(),
+        request_id: request_id.clone(),
         request_json,
         response_json,
         logged_at_ms: crate::unix_time_ms(),
@@ -184,6 +224,7 @@ fn remember(
             tracing::warn!(error = %error, "could not record a request for the inspector");
         }
     });
+    request_id
 }
 
 /// The client ID the request names: the `clientID` header (any case), else the query, else a JSON body field.

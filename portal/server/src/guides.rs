@@ -38,10 +38,40 @@ const MAX_QUERY_CHARS: usize = 200;
 /// a process (the tests start many) shares one copy.
 static LIBRARY: LazyLock<Result<Library, LoadError>> = LazyLock::new(Library::load);
 
-/// Renders the guides now, so a broken guide stops the server at start-up rather than at the first
-/// reader, and the first reader does not wait.
+/// The rendered guides, rendering them first if no one has yet (a reader who arrives while the background
+/// render runs waits for it rather than rendering twice).
 pub fn load() -> Result<&'static Library, &'static LoadError> {
     LIBRARY.as_ref()
+}
+
+/// Starts rendering the guides on their own thread, so the server is ready without waiting for them (rendering
+/// and indexing every guide in three languages takes about a third of a second, as long as everything else at
+/// start-up together). A guide that does not render cannot reach a build that passed the tests (`portal-docs`
+/// renders every guide in its own tests), so a failure here is logged once and `/guides` answers 503 rather
+/// than stopping the server.
+pub fn render_in_background() {
+    let spawned = std::thread::Builder::new()
+        .name("render-guides".to_owned())
+        .spawn(|| {
+            let started = std::time::Instant::now();
+            match load() {
+                Ok(library) => {
+                    crate::reference::prepare();
+                    tracing::info!(
+                        guides = library.guides().len(),
+                        render_ms = started.elapsed().as_secs_f64() * 1000.0,
+                        "guides and the API reference rendered"
+                    );
+                }
+                Err(error) => {
+                    tracing::error!(error = %error, "the guides in content/ could not be rendered")
+                }
+            }
+        });
+    if let Err(error) = spawned {
+        // Without the thread the first reader renders them instead.
+        tracing::warn!(error = %error, "could not start rendering the guides in the background");
+    }
 }
 
 /// The routes under `/guides`.
@@ -463,6 +493,7 @@ pub(crate) fn frame(library: &Library, lang: UiLang, page: &FramePage<'_>, body:
 pub(crate) struct GuideWords {
     pub(crate) api_reference: &'static str,
     pub(crate) reference_lead: &'static str,
+    pub(crate) try_it_link: &'static str,
     guides_title: &'static str,
     guides_lead: &'static str,
     skip_to_content: &'static str,
@@ -496,6 +527,7 @@ static EN: GuideWords = GuideWords {
     api_reference: "API reference",
     reference_lead: "Every /api/v1 endpoint of a sandbox, generated from the mock's own wire types. The reference is in \
                      English, as the API is.",
+    try_it_link: "Try it: send signed and encrypted requests to your own sandbox from the browser",
     guides_title: "Guides",
     guides_lead: "Everything you need to integrate with iAM Smart against your own sandbox, from the first login to \
                   the approval of your service.",
@@ -519,6 +551,7 @@ static EN: GuideWords = GuideWords {
 static ZH_HK: GuideWords = GuideWords {
     api_reference: "介面參考",
     reference_lead: "沙盒每個 /api/v1 介面的說明，由模擬服務本身的線上類型產生。介面參考與介面一樣以英文撰寫。",
+    try_it_link: "即時試用：在瀏覽器中向你自己的沙盒發出經簽署及加密的請求",
     guides_title: "指南",
     guides_lead: "以您自己的沙盒整合智方便所需的一切，由首次登入到服務獲批。",
     skip_to_content: "跳至內容",
@@ -541,6 +574,7 @@ static ZH_HK: GuideWords = GuideWords {
 static ZH_CN: GuideWords = GuideWords {
     api_reference: "接口参考",
     reference_lead: "沙盒每个 /api/v1 接口的说明，由模拟服务本身的线上类型生成。接口参考与接口一样以英文撰写。",
+    try_it_link: "在线试用：在浏览器中向你自己的沙盒发送经签名和加密的请求",
     guides_title: "指南",
     guides_lead: "用您自己的沙盒集成智方便所需的一切，从首次登录到服务获批。",
     skip_to_content: "跳至内容",

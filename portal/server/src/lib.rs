@@ -33,6 +33,7 @@ mod request_detail;
 mod rp_key;
 mod security;
 mod tenant;
+mod try_it;
 mod words;
 
 use std::{net::SocketAddr, path::PathBuf, time::Instant};
@@ -123,8 +124,6 @@ pub enum StartError {
     Sealing(#[source] SandboxError),
     #[error("could not seed the demo sandbox")]
     Demo(#[source] anyhow::Error),
-    #[error("the guides in content/ could not be rendered: {0}")]
-    Guides(&'static portal_docs::LoadError),
     #[error("could not listen on {addr}")]
     Bind {
         addr: SocketAddr,
@@ -136,13 +135,7 @@ pub enum StartError {
 /// Connects to the database, applies migrations, records the deployment, builds the router and binds the
 /// listener. After this returns the server answers as soon as `serve_until` is polled.
 pub async fn start(config: &PortalConfig) -> Result<RunningPortal, StartError> {
-    let guides_started = Instant::now();
-    let library = guides::load().map_err(StartError::Guides)?;
-    tracing::info!(
-        guides = library.guides().len(),
-        render_ms = guides_started.elapsed().as_secs_f64() * 1000.0,
-        "guides rendered"
-    );
+    guides::render_in_background();
     let database = Database::connect(&config.database_url).await?;
     database.migrate().await?;
     let deployment = database
@@ -488,7 +481,8 @@ pub fn app(
         .merge(signing_authority.router())
         .merge(guides::router())
         .route("/reference", get(reference::page))
-        .route("/reference/openapi.json", get(reference::document));
+        .route("/reference/openapi.json", get(reference::document))
+        .route("/reference/try", get(try_it::page));
     if let Some(demo_bank) = demo_bank {
         router = router.nest(DEMO_BANK_PATH, demo_bank).route(
             "/demo-bank/",

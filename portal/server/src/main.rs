@@ -106,7 +106,7 @@ async fn main() -> anyhow::Result<()> {
         println!(
             "\nDemo sandbox (credentials in {}):\n  base URL       {}\n  client ID      {}\n  client secret  {}\n  \
              persona        {}\n  redirect URIs  {}\n  RP private key in the file above (rpPrivateKeyPem)\n\n\
-             Try a whole login:\n  Demo Bank      {base}/demo-bank\n  virtual phone  {base}/phone/{}\n\n\
+             Try a whole login:\n  Demo Bank      {base}/demo-bank\n  virtual phone  {base}/phone/{}\n  try the API    {base}/reference/try?clientID={}\n\n\
              Console ({base}/sign-in):\n  developer      {} / {} (owns Demo Organisation and the demo sandbox)\n  \
              reviewer       {} / {}\n",
             file.display(),
@@ -115,6 +115,7 @@ async fn main() -> anyhow::Result<()> {
             demo.client_secret,
             demo.persona_id,
             demo.redirect_uris.join(", "),
+            demo.client_id,
             demo.client_id,
             demo.console_email,
             demo.console_password,

@@ -19,10 +19,15 @@ use serde_json::Value;
 use crate::guides::{self, FramePage, GuideWords, LangQuery};
 
 /// The committed document, as `cargo run -p api-specs` wrote it.
-const DOCUMENT: &str = include_str!("../../../api-specs/openapi.json");
+pub(crate) const DOCUMENT: &str = include_str!("../../../api-specs/openapi.json");
 
 /// The body of the reference page, rendered on first use.
 static BODY: LazyLock<String> = LazyLock::new(render_body);
+
+/// Renders the reference now (the guides' background thread calls this), so its first reader does not wait.
+pub(crate) fn prepare() {
+    LazyLock::force(&BODY);
+}
 
 /// `GET /reference/openapi.json`.
 pub async fn document() -> Response {
@@ -50,6 +55,7 @@ pub async fn page(Query(query): Query<LangQuery>, headers: HeaderMap) -> Respons
         article.guide.api-reference lang="en" {
             h1 #guide-title { (words.api_reference) }
             p.lead lang=(lang.tag()) { (words.reference_lead) " " a href="/reference/openapi.json" { "openapi.json" } }
+            p lang=(lang.tag()) { a #try-it-link href="/reference/try" { (words.try_it_link) } }
             (PreEscaped(BODY.as_str()))
         }
     };
