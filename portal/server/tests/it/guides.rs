@@ -302,3 +302,70 @@ async fn the_api_reference_page_shows_every_operation_and_serves_the_document() 
     assert_eq!(document["openapi"], "3.1.0");
     Ok(())
 }
+
+#[tokio::test]
+async fn the_try_it_console_offers_every_signed_operation_under_a_policy_that_allows_only_this_origin()
+-> anyhow::Result<()> {
+    let portal = spawn_portal(TestEngine::Sqlite)
+        .await?
+        .context("SQLite is always available")?;
+    let reference = get(&portal.url("/reference"), &[]).await?.text().await?;
+    assert!(
+        reference.contains(r#"href="/reference/try""#),
+        "the reference links the console"
+    );
+
+    let response = get(
+        &portal.url("/reference/try?clientID=%22%3E%3Cscript%3E&lang=zh-CN"),
+        &[],
+    )
+    .await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    let policy = response
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|value| value.to_str().ok())
+        .context("a policy")?
+        .to_owned();
+    assert!(
+        policy.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{policy}"
+    );
+    assert!(policy.contains("connect-src 'self'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    let body = response.text().await?;
+    assert!(
+        body.contains("在线试用"),
+        "the page speaks the chosen language"
+    );
+    assert!(body.contains(r#"<script type="module" src="/pkg/try-it.js">"#));
+    assert!(
+        !body.contains("<script>"),
+        "a query never reaches the page as markup"
+    );
+    assert!(body.contains(r#"id="try-client-id" name="clientID" type="text" autocomplete="off" spellcheck="false" required value="""#));
+    let document: serde_json::Value = serde_json::from_slice(
+        &get(&portal.url("/reference/openapi.json"), &[])
+            .await?
+            .bytes()
+            .await?,
+    )?;
+    for (path, item) in document["paths"].as_object().context("paths")? {
+        if item.get("post").is_some() {
+            assert!(
+                body.contains(&format!(r#"<option value="{path}""#)),
+                "{path} is offered"
+            );
+        }
+    }
+
+    let with_id = get(&portal.url("/reference/try?clientID=0123abcd"), &[])
+        .await?
+        .text()
+        .await?;
+    assert!(
+        with_id.contains(r#"value="0123abcd""#),
+        "a plausible client ID fills the form"
+    );
+    Ok(())
+}

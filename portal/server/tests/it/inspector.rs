@@ -9,8 +9,12 @@ use serde_json::Value;
 use crate::console::{CreatedSandbox, PASSWORD, Visitor, get_key_code, owner_with_sandbox};
 use crate::support::{TestPortal, on_both_engines};
 
-/// A signed getKey; returns the wrapped CEK (`secretKey`) the sandbox answered with.
-async fn get_key_secret(portal: &TestPortal, sandbox: &CreatedSandbox) -> anyhow::Result<String> {
+/// A signed getKey; returns the wrapped CEK (`secretKey`) the sandbox answered with and the inspector page its
+/// answer names (`x-sandbox-inspector`).
+async fn get_key_secret(
+    portal: &TestPortal,
+    sandbox: &CreatedSandbox,
+) -> anyhow::Result<(String, String)> {
     let headers = mock_iamsmart::client::SignedHeaders::sign(
         &sandbox.client_id,
         &sandbox.client_secret,
@@ -24,10 +28,18 @@ async fn get_key_secret(portal: &TestPortal, sandbox: &CreatedSandbox) -> anyhow
     for (name, value) in headers.into_headers() {
         request = request.header(name, value);
     }
-    let body = request.send().await?.bytes().await?;
-    Ok(mock_iamsmart::client::read_get_key_response(&body)
+    let response = request.send().await?;
+    let link = response
+        .headers()
+        .get("x-sandbox-inspector")
+        .and_then(|value| value.to_str().ok())
+        .context("the answer names its inspector page")?
+        .to_owned();
+    let body = response.bytes().await?;
+    let secret = mock_iamsmart::client::read_get_key_response(&body)
         .with_context(|| format!("getKey answered {}", String::from_utf8_lossy(&body)))?
-        .secret_key)
+        .secret_key;
+    Ok((secret, link))
 }
 
 async fn requests(owner: &mut Visitor, fields: &[(&str, &str)]) -> anyhow::Result<Vec<Value>> {
@@ -45,7 +57,7 @@ async fn the_inspector_filters_requests_and_shows_masked_decrypted_content(
 ) -> anyhow::Result<()> {
     let (mut owner, sandbox) = owner_with_sandbox(portal, "inspect@example.com").await?;
     let id = sandbox.sandbox_id.clone();
-    let wrapped_cek = get_key_secret(portal, &sandbox).await?;
+    let (wrapped_cek, inspector_link) = get_key_secret(portal, &sandbox).await?;
     assert_eq!(
         get_key_code(portal, &sandbox.client_id, "a wrong secret").await?,
         "D20006"
@@ -93,6 +105,11 @@ async fn the_inspector_filters_requests_and_shows_masked_decrypted_content(
         .context("a request ID")?
         .to_owned();
     assert!(!request_id.is_empty());
+    assert_eq!(
+        inspector_link,
+        format!("/console/sandboxes/{id}/requests/{request_id}"),
+        "the answer's header names this request's page"
+    );
     let (status, body) = owner
         .call(
             "load_request",
