@@ -20,6 +20,7 @@ use super::validate::FieldProblem;
 
 /// `EngBlock` / `ChiBlock`: `BLOCK 3`, `3座`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Block {
     #[serde(
@@ -34,6 +35,7 @@ pub struct Block {
 
 /// `EngPhase` / `ChiPhase`: `PHASE 2`, `第二期`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Phase {
     #[serde(rename = "PhaseName", default, skip_serializing_if = "Option::is_none")]
@@ -44,6 +46,7 @@ pub struct Phase {
 
 /// `EngFloor` / `ChiFloor`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Floor {
     #[serde(rename = "FloorNum", default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +55,7 @@ pub struct Floor {
 
 /// `EngUnit` / `ChiUnit`: `FLAT A`, `A室`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Unit {
     #[serde(
@@ -66,6 +70,7 @@ pub struct Unit {
 
 /// `EngStreet` / `ChiStreet`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Street {
     #[serde(
@@ -90,6 +95,7 @@ pub struct Street {
 
 /// `EngDistrict` / `ChiDistrict`: the District Council district and the area within it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct District {
     #[serde(
@@ -107,6 +113,7 @@ pub struct District {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EngEstate {
     #[serde(
@@ -120,6 +127,7 @@ pub struct EngEstate {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChiEstate {
     #[serde(
@@ -133,6 +141,7 @@ pub struct ChiEstate {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Eng3dAddress {
     #[serde(rename = "EngFloor", default, skip_serializing_if = "Option::is_none")]
@@ -142,6 +151,7 @@ pub struct Eng3dAddress {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Chi3dAddress {
     #[serde(rename = "ChiFloor", default, skip_serializing_if = "Option::is_none")]
@@ -152,6 +162,7 @@ pub struct Chi3dAddress {
 
 /// A Hong Kong address written in English.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EngPremisesAddress {
     #[serde(
@@ -185,6 +196,7 @@ pub struct EngPremisesAddress {
 
 /// A Hong Kong address written in Chinese.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChiPremisesAddress {
     #[serde(
@@ -218,6 +230,7 @@ pub struct ChiPremisesAddress {
 
 /// An address outside the structured schema, used for addresses outside Hong Kong.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FreeFormatAddress {
     /// A BCP 47 tag: `en`, `zh-HK` or `zh-CN` [I].
@@ -249,6 +262,7 @@ pub struct FreeFormatAddress {
 
 /// `EngPostBox` / `ChiPostBox`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PostBox {
     #[serde(rename = "PoBoxNo", default, skip_serializing_if = "Option::is_none")]
@@ -270,6 +284,7 @@ pub struct PostBox {
 
 /// A post office box, in exactly one language.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PostBoxAddress {
     #[serde(
@@ -288,6 +303,7 @@ pub struct PostBoxAddress {
 
 /// `residentialAddress` or `postalAddress`: an object with exactly one of these keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Address {
     #[serde(rename = "ChiPremisesAddress")]
     ChiPremises(ChiPremisesAddress),

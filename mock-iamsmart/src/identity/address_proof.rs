@@ -20,6 +20,7 @@ pub const MAX_DOC_FILE_BYTES: usize = 5 * 1024 * 1024;
 
 /// `addressDocInfo` [I: key names].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddressDocInfo {
     pub provider_name_en: String,
@@ -48,6 +49,7 @@ pub struct AddressDocInfo {
 
 /// `addressDocFile`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddressDocFile {
     /// The PDF, standard Base64.
