@@ -16,11 +16,15 @@ use api_specs::{
     },
 };
 use mock_iamsmart::{
-    ApiResponse, CallbackContentType,
+    ApiResponse, Call, CallbackContentType, Outcome,
     client::{self, RsaPrivateKey},
-    form_filling as mock_form_filling, persona, signing as mock_signing,
-    signer::SignatureAlgorithm,
+    crypto::base64_encode,
+    form_filling as mock_form_filling, persona, persona_certificate,
+    signer::{PrivateKeyDer, SignatureAlgorithm, SigningCredential},
+    signing as mock_signing,
 };
+use rand_chacha::{ChaCha20Rng, rand_core::SeedableRng};
+use sandbox_ca::{PersonaCertificateRequest, SandboxCa};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -128,10 +132,55 @@ impl Rp {
         self.token_from(&approval)
     }
 
+    /// Issues the persona a signing certificate from a fresh sandbox CA (for the RP's test key, so no
+    /// key is generated for it) and installs it, as the portal does before a signing request is approved.
+    fn install_signing_certificate(&mut self, persona_id: &str) -> Result<(), Failure> {
+        const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+        let now_ms = 1_764_579_600_000_i64;
+        let mut rng = ChaCha20Rng::seed_from_u64(8);
+        let ca = SandboxCa::generate(&mut rng, "docs", now_ms)?;
+        let request = PersonaCertificateRequest {
+            common_name: "CHAN, Siu Ming",
+            persona_id,
+            sandbox_id: "docs",
+            not_before_ms: now_ms - DAY_MS,
+            not_after_ms: now_ms + 365 * DAY_MS,
+            crl_url: "http://127.0.0.1:8080/ca/issuing-ca.crl",
+            issuer_certificate_url: "http://127.0.0.1:8080/ca/issuing-ca.crt",
+        };
+        let issued = ca.issue_persona_certificate_for_key(&mut rng, &request, &self.private_key)?;
+        let certificate = persona_certificate::PersonaCertificate {
+            credential: SigningCredential {
+                private_key: PrivateKeyDer::new(issued.private_key.0.clone()),
+                certificate_chain: vec![
+                    base64_encode(&issued.certificate_der),
+                    base64_encode(ca.issuing_certificate_der()),
+                    base64_encode(ca.root_certificate_der()),
+                ],
+            },
+            serial_hex: issued.serial_hex.clone(),
+            not_before_ms: issued.not_before_ms,
+            not_after_ms: issued.not_after_ms,
+            revoked_at_ms: None,
+        };
+        let install = Call::InstallSigningCertificates {
+            certificates: [(persona_id.to_owned(), certificate)].into(),
+        };
+        match mock_iamsmart::handle(&mut self.sandbox.host, &self.sandbox.config, install) {
+            Outcome::SigningCertificatesInstalled { .. } => Ok(()),
+            other => Err(format!("installing a certificate answered {other:?}").into()),
+        }
+    }
+
     /// The one callback an answer carries, opened: (envelope field names, decrypted content).
     fn callback(&self, response: &ApiResponse) -> Result<(BTreeSet<String>, Value), Failure> {
         let [callback] = response.callbacks.as_slice() else {
-            return Err(format!("expected one callback, got {}", response.callbacks.len()).into());
+            return Err(format!(
+                "expected one callback, got {}: {}",
+                response.callbacks.len(),
+                String::from_utf8_lossy(&response.body)
+            )
+            .into());
         };
         let content_type = callback.header("Content-Type").ok_or("a content type")?;
         let opened = client::open_callback(&self.private_key, &callback.body, content_type)?;
@@ -318,6 +367,7 @@ fn documented_form_filling_requests_run_through_the_mock_with_the_documented_ans
 fn documented_signing_requests_run_through_the_mock_with_the_documented_answers()
 -> Result<(), Failure> {
     let mut rp = Rp::new()?;
+    rp.install_signing_certificate(persona::IAMSMART_PLUS_USER)?;
     let (access_token, open_id) = rp.login(persona::IAMSMART_PLUS_USER, "eidapi_auth+eidapi_sign")?;
     let identification = persona::profile(&rp.sandbox.config, persona::IAMSMART_PLUS_USER)
         .and_then(|profile| profile.id_no)
