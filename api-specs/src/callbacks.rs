@@ -43,6 +43,8 @@ pub struct CallbackEnvelope {
 pub struct StepUpResult {
     #[serde(rename = "businessID")]
     pub business_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub state: Option<String>,
     /// The factors the user passed, as the request asked for them (`{"unary":["FR"]}`, …).
     #[serde(rename = "stepupAuthMethod")]

@@ -73,7 +73,10 @@ pub struct FormFillingInitiateRequest {
     #[schema(value_type = Option<Vec<ProfileField>>)]
     pub profile_fields: Option<Vec<String>>,
     /// How the result callback is framed: `application/json` (the default) or `multipart/form-data`.
-    #[serde(rename = "callbackContentType", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "callbackContentType",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub callback_content_type: Option<CallbackContentType>,
     /// Sandbox only: the virtual phone's language, `en-US`, `zh-HK` (the default) or `zh-CN`; ignored
     /// when unknown.
@@ -104,7 +107,10 @@ pub struct ProfileInitiateRequest {
     #[serde(rename = "profileFields")]
     #[schema(value_type = Vec<ProfileField>)]
     pub profile_fields: Vec<String>,
-    #[serde(rename = "callbackContentType", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "callbackContentType",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub callback_content_type: Option<CallbackContentType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
@@ -158,7 +164,10 @@ pub struct AnonymousFormFillingInitiateRequest {
     #[serde(rename = "profileFields", skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<ProfileField>>)]
     pub profile_fields: Option<Vec<String>>,
-    #[serde(rename = "callbackContentType", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "callbackContentType",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub callback_content_type: Option<CallbackContentType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
@@ -206,16 +215,23 @@ pub struct AnonymousInitiateAnswer {
 #[schema(example = json!({"idNo": {"Identification": "A123456", "CheckDigit": "3"},
     "enName": {"UnstructuredName": "CHAN, Tai Man"}, "birthDate": "19800101", "gender": "M"}))]
 pub struct ProfileFieldValues {
-    #[serde(rename = "idNo")]
+    #[serde(rename = "idNo", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub id_no: Option<IdNumber>,
-    #[serde(rename = "enName")]
+    #[serde(rename = "enName", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub en_name: Option<EnglishName>,
-    #[serde(rename = "chName")]
+    #[serde(rename = "chName", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub ch_name: Option<ChineseName>,
-    #[serde(rename = "chNameVerified")]
+    #[serde(rename = "chNameVerified", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub ch_name_verified: Option<NameVerification>,
-    #[serde(rename = "birthDate")]
+    #[serde(rename = "birthDate", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub birth_date: Option<CivilDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub gender: Option<Gender>,
 }
 
@@ -225,28 +241,40 @@ pub struct ProfileFieldValues {
     "mobileNumber": {"CountryCode": "852", "SubscriberNumber": "91234567"},
     "residentialAddress": {"FreeFormatAddress": {"LanguageCode": "en", "AddressLine1": "FLAT A, 12/F", "AddressLine2": "1 EXAMPLE ROAD", "AddressLine3": "KOWLOON"}}}))]
 pub struct EmeFieldValues {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub prefix: Option<Prefix>,
-    #[serde(rename = "maritalStatus")]
+    #[serde(rename = "maritalStatus", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub marital_status: Option<MaritalStatus>,
-    #[serde(rename = "homeTelNumber")]
+    #[serde(rename = "homeTelNumber", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub home_tel_number: Option<PhoneNumber>,
-    #[serde(rename = "officeTelNumber")]
+    #[serde(rename = "officeTelNumber", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub office_tel_number: Option<PhoneNumber>,
-    #[serde(rename = "mobileNumber")]
+    #[serde(rename = "mobileNumber", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub mobile_number: Option<PhoneNumber>,
     /// On a reserved example domain in the sandbox.
-    #[serde(rename = "emailAddress")]
+    #[serde(rename = "emailAddress", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub email_address: Option<String>,
-    #[serde(rename = "residentialAddress")]
+    #[serde(rename = "residentialAddress", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub residential_address: Option<Address>,
     /// May also be a `PostBoxAddress`.
-    #[serde(rename = "postalAddress")]
+    #[serde(rename = "postalAddress", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub postal_address: Option<Address>,
-    #[serde(rename = "educationLevel")]
+    #[serde(rename = "educationLevel", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub education_level: Option<EducationLevel>,
-    #[serde(rename = "addressDocInfo")]
+    #[serde(rename = "addressDocInfo", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub address_doc_info: Option<AddressDocInfo>,
-    #[serde(rename = "addressDocFile")]
+    #[serde(rename = "addressDocFile", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub address_doc_file: Option<AddressDocFile>,
 }
 
@@ -266,6 +294,8 @@ pub struct FormFillingResult {
     #[serde(rename = "businessID")]
     pub business_id: String,
     /// The request's `state`, when it had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub state: Option<String>,
     #[serde(rename = "profileFields")]
     pub profile_fields: ProfileFieldValues,
@@ -278,6 +308,8 @@ pub struct FormFillingResult {
 pub struct ProfileResult {
     #[serde(rename = "businessID")]
     pub business_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub state: Option<String>,
     #[serde(rename = "profileFields")]
     pub profile_fields: ProfileFieldValues,

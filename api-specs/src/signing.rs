@@ -206,6 +206,8 @@ pub struct SigningAckAnswer {
 pub struct HashSigningResult {
     #[serde(rename = "businessID")]
     pub business_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub state: Option<String>,
     /// The digest as the request sent it.
     #[serde(rename = "hashCode")]
@@ -229,6 +231,8 @@ pub struct HashSigningResult {
 pub struct PdfSigningResult {
     #[serde(rename = "businessID")]
     pub business_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub state: Option<String>,
     #[serde(rename = "docDigest")]
     pub doc_digest: String,

@@ -63,11 +63,16 @@ impl utoipa::ToSchema for CivilDate {
 
 impl utoipa::PartialSchema for ProfileField {
     fn schema() -> RefOr<Schema> {
-        let names: Vec<&'static str> = ProfileField::ALL.into_iter().map(ProfileField::as_str).collect();
+        let names: Vec<&'static str> = ProfileField::ALL
+            .into_iter()
+            .map(ProfileField::as_str)
+            .collect();
         Object::builder()
             .schema_type(Type::String)
             .enum_values(Some(names))
-            .description(Some("A field of `profileFields`: data from the user's HKID."))
+            .description(Some(
+                "A field of `profileFields`: data from the user's HKID.",
+            ))
             .into()
     }
 }

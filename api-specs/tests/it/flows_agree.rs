@@ -70,7 +70,8 @@ impl Rp {
     /// An encrypted, signed POST of a documented request type.
     fn send(&mut self, path: &str, request: &impl Serialize) -> Result<ApiResponse, Failure> {
         self.iv = self.iv.wrapping_add(1);
-        let body = client::encrypted_body(&self.cek, &[self.iv; 12], &serde_json::to_vec(request)?)?;
+        let body =
+            client::encrypted_body(&self.cek, &[self.iv; 12], &serde_json::to_vec(request)?)?;
         Ok(self.sandbox.send(path, body))
     }
 
@@ -121,7 +122,12 @@ impl Rp {
             grant_type: "authorization_code".into(),
         };
         let token = self.call(mock_iamsmart::api::GET_TOKEN_PATH, &request)?;
-        let text = |name: &str| token[name].as_str().map(str::to_owned).ok_or("a token field");
+        let text = |name: &str| {
+            token[name]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or("a token field")
+        };
         Ok((text("accessToken")?, text("openID")?))
     }
 
@@ -186,7 +192,9 @@ impl Rp {
         let opened = client::open_callback(&self.private_key, &callback.body, content_type)?;
         assert_eq!(opened.code, "D00000");
         let envelope: BTreeSet<String> = if content_type == "application/json" {
-            keys(&serde_json::from_slice(&callback.body)?)
+            let body: Value = serde_json::from_slice(&callback.body)?;
+            within(&body, "CallbackEnvelope");
+            keys(&body)
         } else {
             // Multipart: one part per envelope field.
             ["txID", "code", "message", "content", "secretKey"]
@@ -201,15 +209,93 @@ impl Rp {
     }
 }
 
-/// The documented shape holds every key the mock sent (optional ones may be absent).
+/// Whether `value` is one of the JSON types `schema` allows.
+fn has_type(schema: &Value, value: &Value) -> bool {
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(number) if number.is_i64() || number.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let allows = |allowed: &str| allowed == kind || (allowed == "number" && kind == "integer");
+    match &schema["type"] {
+        Value::String(allowed) => allows(allowed),
+        Value::Array(allowed) => allowed.iter().filter_map(Value::as_str).any(allows),
+        _ => true,
+    }
+}
+
+/// Checks `value` against a schema of the generated document, all the way down: `$ref`, `oneOf`
+/// (exactly one), types, enumerations, required and unknown properties, array items.
+fn conforms(document: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), String> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap_or_default();
+        return conforms(
+            document,
+            &document["components"]["schemas"][name],
+            value,
+            at,
+        );
+    }
+    if let Some(alternatives) = schema["oneOf"].as_array() {
+        let matching = alternatives
+            .iter()
+            .filter(|alternative| conforms(document, alternative, value, at).is_ok())
+            .count();
+        return match matching {
+            1 => Ok(()),
+            n => Err(format!(
+                "{at}: {value} matches {n} alternatives of {schema}"
+            )),
+        };
+    }
+    if !has_type(schema, value) {
+        return Err(format!("{at}: {value} is not of type {}", schema["type"]));
+    }
+    if let Some(values) = schema["enum"].as_array()
+        && !values.contains(value)
+    {
+        return Err(format!("{at}: {value} is not one of {values:?}"));
+    }
+    if let Some(object) = value.as_object() {
+        for name in schema["required"].as_array().into_iter().flatten() {
+            let name = name.as_str().unwrap_or_default();
+            if !object.contains_key(name) {
+                return Err(format!("{at}: `{name}` is required"));
+            }
+        }
+        let properties = schema["properties"].as_object();
+        for (name, field) in object {
+            match properties.and_then(|properties| properties.get(name)) {
+                Some(property) => conforms(document, property, field, &format!("{at}.{name}"))?,
+                None if schema["additionalProperties"] == false || properties.is_some() => {
+                    return Err(format!("{at}: `{name}` is not documented"));
+                }
+                None => {}
+            }
+        }
+    }
+    if let (Some(items), Some(elements)) = (schema.get("items"), value.as_array()) {
+        for (index, element) in elements.iter().enumerate() {
+            conforms(document, items, element, &format!("{at}[{index}]"))?;
+        }
+    }
+    Ok(())
+}
+
+/// The mock's `value` is exactly what the component schema `schema` documents.
 fn within(value: &Value, schema: &str) {
-    let sent = keys(value);
-    let documented = documented_properties(schema);
-    assert!(
-        sent.is_subset(&documented),
-        "{schema} lacks {:?}",
-        sent.difference(&documented).collect::<Vec<_>>()
-    );
+    let document: Value = match api_specs::document_json().map(|json| serde_json::from_str(&json)) {
+        Ok(Ok(document)) => document,
+        _ => panic!("the document serialises"),
+    };
+    let reference = serde_json::json!({ "$ref": format!("#/components/schemas/{schema}") });
+    if let Err(problem) = conforms(&document, &reference, value, schema) {
+        panic!("the mock's answer breaks the documented schema: {problem}");
+    }
 }
 
 fn released_fields_within(content: &Value) {
@@ -220,10 +306,7 @@ fn released_fields_within(content: &Value) {
 }
 
 fn ticket_of(content: &Value) -> Result<String, Failure> {
-    Ok(content["ticketID"]
-        .as_str()
-        .ok_or("a ticketID")?
-        .to_owned())
+    Ok(content["ticketID"].as_str().ok_or("a ticketID")?.to_owned())
 }
 
 fn strings(names: &[&str]) -> Vec<String> {
@@ -259,13 +342,18 @@ fn documented_form_filling_requests_run_through_the_mock_with_the_documented_ans
             form_name: "Open an account".into(),
             form_num: Some("DB-001".into()),
             form_desc: Some("Demo Bank account opening".into()),
-            eme_fields: Some(strings(&["emailAddress", "mobileNumber", "residentialAddress"])),
+            eme_fields: Some(strings(&[
+                "emailAddress",
+                "mobileNumber",
+                "residentialAddress",
+            ])),
             profile_fields: Some(strings(&["enName", "idNo"])),
             callback_content_type: Some(CallbackContentType::Json),
             lang: Some("en-US".into()),
         };
         let answer = rp.call(path, &request)?;
         assert_eq!(keys(&answer), documented_properties("InitiateAnswer"));
+        within(&answer, "InitiateAnswer");
         let approval = rp.approve(&ticket_of(&answer)?, persona::IAMSMART_USER)?;
         let (envelope, content) = rp.callback(&approval)?;
         assert_eq!(envelope, documented_properties("CallbackEnvelope"));
@@ -294,6 +382,7 @@ fn documented_form_filling_requests_run_through_the_mock_with_the_documented_ans
         };
         let answer = rp.call(path, &request)?;
         assert_eq!(keys(&answer), documented_properties("InitiateAnswer"));
+        within(&answer, "InitiateAnswer");
         let approval = rp.approve(&ticket_of(&answer)?, persona::IAMSMART_USER)?;
         let (envelope, content) = rp.callback(&approval)?;
         assert_eq!(envelope, documented_properties("CallbackEnvelope"));
@@ -322,6 +411,7 @@ fn documented_form_filling_requests_run_through_the_mock_with_the_documented_ans
     };
     let answer = rp.call(mock_form_filling::PROFILES_PATH, &request)?;
     assert_eq!(keys(&answer), documented_properties("ReleasedFields"));
+    within(&answer, "ReleasedFields");
     released_fields_within(&answer);
 
     // Anonymous form filling: initiate, show the ticket through getQR, approve, token, getResult.
@@ -339,12 +429,18 @@ fn documented_form_filling_requests_run_through_the_mock_with_the_documented_ans
         lang: None,
     };
     let answer = rp.call(mock_form_filling::ANONYMOUS_EME_REQUEST_PATH, &request)?;
-    assert_eq!(keys(&answer), documented_properties("AnonymousInitiateAnswer"));
+    assert_eq!(
+        keys(&answer),
+        documented_properties("AnonymousInitiateAnswer")
+    );
     let ticket_id = ticket_of(&answer)?;
     rp.sandbox
         .login_with(&format!("scope=eidapi_formFilling&ticketID={ticket_id}"));
     let approval = rp.approve(&ticket_id, persona::IAMSMART_PLUS_USER)?;
-    assert!(approval.callbacks.is_empty(), "anonymous requests call no one back");
+    assert!(
+        approval.callbacks.is_empty(),
+        "anonymous requests call no one back"
+    );
     let (access_token, open_id) = rp.token_from(&approval)?;
     let request = AnonymousResultRequest {
         business_id: "docs-anon-eme".into(),
@@ -368,7 +464,8 @@ fn documented_signing_requests_run_through_the_mock_with_the_documented_answers(
 -> Result<(), Failure> {
     let mut rp = Rp::new()?;
     rp.install_signing_certificate(persona::IAMSMART_PLUS_USER)?;
-    let (access_token, open_id) = rp.login(persona::IAMSMART_PLUS_USER, "eidapi_auth+eidapi_sign")?;
+    let (access_token, open_id) =
+        rp.login(persona::IAMSMART_PLUS_USER, "eidapi_auth+eidapi_sign")?;
     let identification = persona::profile(&rp.sandbox.config, persona::IAMSMART_PLUS_USER)
         .and_then(|profile| profile.id_no)
         .ok_or("the iAM Smart+ persona has an HKID")?
@@ -394,10 +491,12 @@ fn documented_signing_requests_run_through_the_mock_with_the_documented_answers(
     };
     let answer = rp.call(mock_signing::HASH_SIGNING_PATH, &request)?;
     assert_eq!(keys(&answer), documented_properties("InitiateAnswer"));
+    within(&answer, "InitiateAnswer");
     let approval = rp.approve(&ticket_of(&answer)?, persona::IAMSMART_PLUS_USER)?;
     let (envelope, content) = rp.callback(&approval)?;
     assert_eq!(envelope, documented_properties("CallbackEnvelope"));
     assert_eq!(keys(&content), documented_properties("HashSigningResult"));
+    within(&content, "HashSigningResult");
     let ack = SigningAck {
         business_id: "docs-sign".into(),
         signing_result: "SR001".into(),
@@ -423,9 +522,11 @@ fn documented_signing_requests_run_through_the_mock_with_the_documented_answers(
     };
     let answer = rp.call(mock_signing::PDF_SIGNING_PATH, &request)?;
     assert_eq!(keys(&answer), documented_properties("InitiateAnswer"));
+    within(&answer, "InitiateAnswer");
     let approval = rp.approve(&ticket_of(&answer)?, persona::IAMSMART_PLUS_USER)?;
     let (_, content) = rp.callback(&approval)?;
     assert_eq!(keys(&content), documented_properties("PdfSigningResult"));
+    within(&content, "PdfSigningResult");
 
     // Anonymous hash and PDF signing, each through getQR, approval, token and getResult.
     let hash = AnonymousHashSigningInitiateRequest {
@@ -471,7 +572,10 @@ fn documented_signing_requests_run_through_the_mock_with_the_documented_answers(
             "PdfSigningResult",
         ),
     ] {
-        assert_eq!(keys(&answer), documented_properties("AnonymousInitiateAnswer"));
+        assert_eq!(
+            keys(&answer),
+            documented_properties("AnonymousInitiateAnswer")
+        );
         let ticket_id = ticket_of(&answer)?;
         rp.sandbox
             .login_with(&format!("scope=eidapi_sign&ticketID={ticket_id}"));
@@ -494,8 +598,8 @@ fn documented_signing_requests_run_through_the_mock_with_the_documented_answers(
 }
 
 #[test]
-fn the_document_covers_the_form_filling_and_signing_routes_and_the_callbacks()
--> Result<(), Failure> {
+fn the_document_covers_the_form_filling_and_signing_routes_and_the_callbacks() -> Result<(), Failure>
+{
     let document: Value = serde_json::from_str(&api_specs::document_json()?)?;
     let paths = document["paths"].as_object().ok_or("paths")?;
     for path in [
@@ -547,9 +651,10 @@ fn the_document_covers_the_form_filling_and_signing_routes_and_the_callbacks()
         .as_object()
         .ok_or("schemas")?;
     for (name, schema) in schemas {
-        if let (Some(example), Some(properties)) =
-            (schema["example"].as_object(), schema["properties"].as_object())
-        {
+        if let (Some(example), Some(properties)) = (
+            schema["example"].as_object(),
+            schema["properties"].as_object(),
+        ) {
             for key in example.keys() {
                 assert!(
                     properties.contains_key(key),
@@ -559,4 +664,55 @@ fn the_document_covers_the_form_filling_and_signing_routes_and_the_callbacks()
         }
     }
     Ok(())
+}
+
+#[test]
+fn every_personas_profile_fits_the_documented_field_shapes() -> Result<(), Failure> {
+    let sandbox = Sandbox::new();
+    let profile_names: BTreeSet<&str> = mock_iamsmart::identity::ProfileField::ALL
+        .into_iter()
+        .map(|field| field.as_str())
+        .collect();
+    let mut checked = 0;
+    for persona in persona::personas(&sandbox.config) {
+        let Some(profile) = persona::profile(&sandbox.config, &persona.id) else {
+            continue;
+        };
+        let Value::Object(fields) = serde_json::to_value(&profile)? else {
+            return Err("a profile is an object".into());
+        };
+        let (profile_fields, eme_fields): (serde_json::Map<_, _>, serde_json::Map<_, _>) = fields
+            .into_iter()
+            .partition(|(name, _)| profile_names.contains(name.as_str()));
+        within(&Value::Object(profile_fields), "ProfileFieldValues");
+        within(&Value::Object(eme_fields), "EmeFieldValues");
+        checked += 1;
+    }
+    assert!(
+        checked > 40,
+        "the catalogue's personas were checked ({checked})"
+    );
+    Ok(())
+}
+
+#[test]
+fn the_schema_check_catches_an_undocumented_key_or_value() {
+    let document: Value = serde_json::from_str(&api_specs::document_json().unwrap_or_default())
+        .unwrap_or(Value::Null);
+    let schema = serde_json::json!({"$ref": "#/components/schemas/ReleasedFields"});
+    let good = serde_json::json!({"profileFields": {"idNo": {"Identification": "A123456", "CheckDigit": "3"},
+        "gender": "M"}, "eMEFields": {"residentialAddress": {"FreeFormatAddress": {"AddressLine1": "1 EXAMPLE ROAD"}}}});
+    assert_eq!(conforms(&document, &schema, &good, "good"), Ok(()));
+    for bad in [
+        serde_json::json!({"profileFields": {"idNo": {"Identification": "A123456", "CheckDigit": "3", "Extra": 1}}, "eMEFields": {}}),
+        serde_json::json!({"profileFields": {"gender": "X"}, "eMEFields": {}}),
+        serde_json::json!({"profileFields": {"gender": null}, "eMEFields": {}}),
+        serde_json::json!({"profileFields": {}, "eMEFields": {"residentialAddress": {"Somewhere": {}}}}),
+        serde_json::json!({"profileFields": {}}),
+    ] {
+        assert!(
+            conforms(&document, &schema, &bad, "bad").is_err(),
+            "{bad} is refused"
+        );
+    }
 }

@@ -28,8 +28,10 @@ pub struct Block {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub descriptor: Option<String>,
     #[serde(rename = "BlockNo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub number: Option<String>,
 }
 
@@ -39,8 +41,10 @@ pub struct Block {
 #[serde(deny_unknown_fields)]
 pub struct Phase {
     #[serde(rename = "PhaseName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub name: Option<String>,
     #[serde(rename = "PhaseNo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub number: Option<String>,
 }
 
@@ -50,6 +54,7 @@ pub struct Phase {
 #[serde(deny_unknown_fields)]
 pub struct Floor {
     #[serde(rename = "FloorNum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub number: Option<String>,
 }
 
@@ -63,8 +68,10 @@ pub struct Unit {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub descriptor: Option<String>,
     #[serde(rename = "UnitNo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub number: Option<String>,
 }
 
@@ -78,18 +85,21 @@ pub struct Street {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub name: Option<String>,
     #[serde(
         rename = "BuildingNoFrom",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub building_number_from: Option<String>,
     #[serde(
         rename = "BuildingNoTo",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub building_number_to: Option<String>,
 }
 
@@ -103,12 +113,14 @@ pub struct District {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub dc_district: Option<String>,
     #[serde(
         rename = "Sub-district",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub sub_district: Option<String>,
 }
 
@@ -121,8 +133,10 @@ pub struct EngEstate {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub name: Option<String>,
     #[serde(rename = "EngPhase", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub phase: Option<Phase>,
 }
 
@@ -135,8 +149,10 @@ pub struct ChiEstate {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub name: Option<String>,
     #[serde(rename = "ChiPhase", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub phase: Option<Phase>,
 }
 
@@ -145,8 +161,10 @@ pub struct ChiEstate {
 #[serde(deny_unknown_fields)]
 pub struct Eng3dAddress {
     #[serde(rename = "EngFloor", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub floor: Option<Floor>,
     #[serde(rename = "EngUnit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub unit: Option<Unit>,
 }
 
@@ -155,8 +173,10 @@ pub struct Eng3dAddress {
 #[serde(deny_unknown_fields)]
 pub struct Chi3dAddress {
     #[serde(rename = "ChiFloor", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub floor: Option<Floor>,
     #[serde(rename = "ChiUnit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub unit: Option<Unit>,
 }
 
@@ -170,27 +190,34 @@ pub struct EngPremisesAddress {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub three_d: Option<Eng3dAddress>,
     #[serde(rename = "EngBlock", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub block: Option<Block>,
     #[serde(
         rename = "BuildingName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub building_name: Option<String>,
     #[serde(rename = "EngEstate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub estate: Option<EngEstate>,
     #[serde(rename = "EngStreet", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub street: Option<Street>,
     #[serde(
         rename = "EngDistrict",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub district: Option<District>,
     /// `HK`, `KLN` or `NT`.
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub region: Option<String>,
 }
 
@@ -204,27 +231,34 @@ pub struct ChiPremisesAddress {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub three_d: Option<Chi3dAddress>,
     #[serde(rename = "ChiBlock", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub block: Option<Block>,
     #[serde(
         rename = "BuildingName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub building_name: Option<String>,
     #[serde(rename = "ChiEstate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub estate: Option<ChiEstate>,
     #[serde(rename = "ChiStreet", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub street: Option<Street>,
     #[serde(
         rename = "ChiDistrict",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub district: Option<District>,
     /// `HK`, `KLN` or `NT`, as in the English form.
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub region: Option<String>,
 }
 
@@ -239,24 +273,28 @@ pub struct FreeFormatAddress {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub language_code: Option<String>,
     #[serde(
         rename = "AddressLine1",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub line1: Option<String>,
     #[serde(
         rename = "AddressLine2",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub line2: Option<String>,
     #[serde(
         rename = "AddressLine3",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub line3: Option<String>,
 }
 
@@ -266,12 +304,14 @@ pub struct FreeFormatAddress {
 #[serde(deny_unknown_fields)]
 pub struct PostBox {
     #[serde(rename = "PoBoxNo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub number: Option<String>,
     #[serde(
         rename = "PostOffice",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub post_office: Option<String>,
     /// `HK`, `KLN` or `NT` [I].
     #[serde(
@@ -279,6 +319,7 @@ pub struct PostBox {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub region: Option<String>,
 }
 
@@ -292,12 +333,14 @@ pub struct PostBoxAddress {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub english: Option<PostBox>,
     #[serde(
         rename = "ChiPostBox",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub chinese: Option<PostBox>,
 }
 

@@ -300,7 +300,8 @@ async fn the_api_reference_page_shows_every_operation_and_serves_the_document() 
         "the decrypted shapes are listed"
     );
     assert!(
-        body.contains("id=\"callback-hashSigningResult\"") && body.contains("id=\"schema-EmeFieldValues\""),
+        body.contains("id=\"callback-hashSigningResult\"")
+            && body.contains("id=\"schema-EmeFieldValues\""),
         "the callbacks and the released field shapes are listed"
     );
     assert!(!body.contains("<script"));
