@@ -70,6 +70,10 @@ pub struct HashSigningInitiateRequest {
     /// Seconds, non-negative: a factor passed that recently counts.
     #[serde(rename = "stepupAuthPeriod", skip_serializing_if = "Option::is_none")]
     pub stepup_auth_period: Option<i64>,
+    /// Sandbox only: the virtual phone's language, `en-US`, `zh-HK` (the default) or `zh-CN`; ignored
+    /// when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// The decrypted `content` of `account/pdfsigning/initiateRequest`: sign a PDF's byte range. Checked
@@ -108,6 +112,10 @@ pub struct PdfSigningInitiateRequest {
     pub stepup_auth_method: Option<serde_json::Value>,
     #[serde(rename = "stepupAuthPeriod", skip_serializing_if = "Option::is_none")]
     pub stepup_auth_period: Option<i64>,
+    /// Sandbox only: the virtual phone's language, `en-US`, `zh-HK` (the default) or `zh-CN`; ignored
+    /// when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// The decrypted `content` of `anonymous/signing/initiateRequest`: hash signing without a login.
@@ -144,6 +152,10 @@ pub struct AnonymousHashSigningInitiateRequest {
     pub stepup_auth_method: Option<serde_json::Value>,
     #[serde(rename = "stepupAuthPeriod", skip_serializing_if = "Option::is_none")]
     pub stepup_auth_period: Option<i64>,
+    /// Sandbox only: the virtual phone's language, `en-US`, `zh-HK` (the default) or `zh-CN`; ignored
+    /// when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// The decrypted `content` of `anonymous/pdfsigning/initiateRequest`: PDF signing without a login.
@@ -175,6 +187,10 @@ pub struct AnonymousPdfSigningInitiateRequest {
     pub stepup_auth_method: Option<serde_json::Value>,
     #[serde(rename = "stepupAuthPeriod", skip_serializing_if = "Option::is_none")]
     pub stepup_auth_period: Option<i64>,
+    /// Sandbox only: the virtual phone's language, `en-US`, `zh-HK` (the default) or `zh-CN`; ignored
+    /// when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// The decrypted `content` of `account/signing/ackResult`.

@@ -488,6 +488,7 @@ fn documented_signing_requests_run_through_the_mock_with_the_documented_answers(
         document_name: Some("Account agreement".into()),
         stepup_auth_method: None,
         stepup_auth_period: None,
+        lang: None,
     };
     let answer = rp.call(mock_signing::HASH_SIGNING_PATH, &request)?;
     assert_eq!(keys(&answer), documented_properties("InitiateAnswer"));
@@ -519,6 +520,7 @@ fn documented_signing_requests_run_through_the_mock_with_the_documented_answers(
         document_name: Some("Account agreement.pdf".into()),
         stepup_auth_method: None,
         stepup_auth_period: None,
+        lang: None,
     };
     let answer = rp.call(mock_signing::PDF_SIGNING_PATH, &request)?;
     assert_eq!(keys(&answer), documented_properties("InitiateAnswer"));
@@ -542,6 +544,7 @@ fn documented_signing_requests_run_through_the_mock_with_the_documented_answers(
         document_name: Some("Consent form".into()),
         stepup_auth_method: None,
         stepup_auth_period: None,
+        lang: None,
     };
     let pdf = AnonymousPdfSigningInitiateRequest {
         business_id: "docs-anon-pdf".into(),
@@ -555,6 +558,7 @@ fn documented_signing_requests_run_through_the_mock_with_the_documented_answers(
         document_name: None,
         stepup_auth_method: None,
         stepup_auth_period: None,
+        lang: None,
     };
     let hash_answer = rp.call(mock_signing::ANONYMOUS_HASH_SIGNING_PATH, &hash)?;
     let pdf_answer = rp.call(mock_signing::ANONYMOUS_PDF_SIGNING_PATH, &pdf)?;
