@@ -1,7 +1,10 @@
 //! The OpenAPI 3.1 document of every `/api/v1` endpoint a sandbox serves, built with utoipa from the mock's
 //! own wire types: the response envelope (`mock_iamsmart::ResponseEnvelope`), the signed headers
 //! (`mock_iamsmart::client::SignedHeaders`), the decrypted `content` shapes (`GetKeyContent`,
-//! `TokenContent`, `UserType`) and the D-code table (`DCode`). The generated JSON is committed as
+//! `TokenContent`, `UserType`, and the profile, e-ME, address and signing types the flows release) and the
+//! D-code table (`DCode`). Form filling ([`form_filling`]), signing ([`signing`]) and the callbacks the
+//! sandbox POSTs to the RP, as OpenAPI `webhooks` ([`callbacks`]), are described in their own modules and
+//! merged into the one document. The generated JSON is committed as
 //! `api-specs/openapi.json`, and a test fails when it no longer matches what the types produce, so a change to
 //! the wire format cannot slip past the reference.
 //!
@@ -14,7 +17,11 @@ use mock_iamsmart::{
     token::TokenContent,
 };
 use serde::Serialize;
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+
+pub mod callbacks;
+pub mod form_filling;
+pub mod signing;
 
 /// Where the committed document lives, relative to the workspace root.
 pub const DOCUMENT_PATH: &str = "api-specs/openapi.json";
@@ -605,14 +612,28 @@ pub fn bulk_signing_cancel() {}
 )]
 pub fn bulk_signing_ack() {}
 
+/// Merges the flows described in their own modules into the document: form filling, signing, and the
+/// callbacks as `webhooks`.
+struct FlowOperations;
+
+impl Modify for FlowOperations {
+    fn modify(&self, document: &mut utoipa::openapi::OpenApi) {
+        document.merge(form_filling::FormFillingDoc::openapi());
+        document.merge(signing::SigningDoc::openapi());
+        callbacks::add_webhooks(document);
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&FlowOperations),
     info(
         title = "iAM Smart Sandbox API",
         version = "1",
         description = "The relying-party API of an iAM Smart sandbox, as the real integration test environment serves it, \
 plus the sandbox-only automation routes (tag `sandbox`). Every POST is signed with the five headers; every `content` \
 except getKey's is AES-256-GCM under the CEK from getKey. Errors are D-codes in the envelope with HTTP 200. \
+The callbacks the sandbox POSTs to the RP's callback URL are under `webhooks`. \
 Generated from the mock's wire types by the api-specs crate; do not edit by hand."
     ),
     paths(

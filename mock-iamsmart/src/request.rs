@@ -159,6 +159,7 @@ impl TicketKind {
 
 /// How the relying party wants its callbacks (`callbackContentType`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CallbackContentType {
     #[default]
     #[serde(rename = "application/json")]

@@ -41,6 +41,7 @@ const UTC_TIME_END_SECONDS: u64 = 2_524_608_000;
 
 /// `sigAlgo` of a hash-signing request (PROTOCOL §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SignatureAlgorithm {
     /// PKCS#1 v1.5 over a SHA-256 `DigestInfo`: `hashCode` is the 32-byte SHA-256 of the document.
     #[serde(rename = "SHA256withRSA")]

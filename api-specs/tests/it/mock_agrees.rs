@@ -10,18 +10,18 @@ use mock_iamsmart::{
 };
 use serde_json::Value;
 
-const CLIENT_ID: &str = "3f0c5f0e8d8b4a7c9c1e2d3b4a5f6e7d";
+pub(crate) const CLIENT_ID: &str = "3f0c5f0e8d8b4a7c9c1e2d3b4a5f6e7d";
 const CLIENT_SECRET: &str = "a-test-secret-of-the-docs";
-const REDIRECT_URI: &str = "http://localhost:3000/callback";
+pub(crate) const REDIRECT_URI: &str = "http://localhost:3000/callback";
 
-struct Sandbox {
-    host: MemoryHost,
-    config: SandboxConfig,
+pub(crate) struct Sandbox {
+    pub(crate) host: MemoryHost,
+    pub(crate) config: SandboxConfig,
     nonce: u32,
 }
 
 impl Sandbox {
-    fn new() -> Sandbox {
+    pub(crate) fn new() -> Sandbox {
         let mut config = SandboxConfig::new(
             CLIENT_ID,
             Secret::new(CLIENT_SECRET),
@@ -38,7 +38,13 @@ impl Sandbox {
         }
     }
 
-    fn post(&mut self, path: &str, body: Vec<u8>) -> Value {
+    pub(crate) fn post(&mut self, path: &str, body: Vec<u8>) -> Value {
+        let response = self.send(path, body);
+        serde_json::from_slice(&response.body).unwrap_or(Value::Null)
+    }
+
+    /// A signed POST through the mock, answered in full (callbacks included).
+    pub(crate) fn send(&mut self, path: &str, body: Vec<u8>) -> mock_iamsmart::ApiResponse {
         self.nonce += 1;
         let headers = SignedHeaders::sign(
             CLIENT_ID,
@@ -55,14 +61,19 @@ impl Sandbox {
             body,
         };
         match mock_iamsmart::handle(&mut self.host, &self.config, Call::Api(request)) {
-            Outcome::Api(response) => serde_json::from_slice(&response.body).unwrap_or(Value::Null),
+            Outcome::Api(response) => response,
             other => panic!("an API call answered {other:?}"),
         }
     }
 
     fn login(&mut self) -> String {
+        self.login_with("scope=eidapi_auth")
+    }
+
+    /// Starts a login (or attaches an anonymous ticket) with these extra query parameters; the ticket's ID.
+    pub(crate) fn login_with(&mut self, extra_query: &str) -> String {
         let params = GetQrParams::from_query(&format!(
-            "clientID={CLIENT_ID}&responseType=code&source=PC_Browser&redirectURI={}&scope=eidapi_auth&state=docs",
+            "clientID={CLIENT_ID}&responseType=code&source=PC_Browser&redirectURI={}&{extra_query}&state=docs",
             mock_iamsmart::crypto::url_encode(REDIRECT_URI)
         ));
         match mock_iamsmart::handle(&mut self.host, &self.config, Call::BeginLogin(params)) {
@@ -72,7 +83,7 @@ impl Sandbox {
     }
 }
 
-fn keys(value: &Value) -> BTreeSet<String> {
+pub(crate) fn keys(value: &Value) -> BTreeSet<String> {
     value
         .as_object()
         .map(|object| object.keys().cloned().collect())
@@ -80,7 +91,7 @@ fn keys(value: &Value) -> BTreeSet<String> {
 }
 
 /// The property names of a component schema in the generated document.
-fn documented_properties(schema: &str) -> BTreeSet<String> {
+pub(crate) fn documented_properties(schema: &str) -> BTreeSet<String> {
     let document: Value = match api_specs::document_json().map(|json| serde_json::from_str(&json)) {
         Ok(Ok(document)) => document,
         _ => panic!("the document serialises"),

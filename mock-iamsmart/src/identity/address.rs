@@ -20,6 +20,7 @@ use super::validate::FieldProblem;
 
 /// `EngBlock` / `ChiBlock`: `BLOCK 3`, `3座`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Block {
     #[serde(
@@ -27,31 +28,39 @@ pub struct Block {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub descriptor: Option<String>,
     #[serde(rename = "BlockNo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub number: Option<String>,
 }
 
 /// `EngPhase` / `ChiPhase`: `PHASE 2`, `第二期`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Phase {
     #[serde(rename = "PhaseName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub name: Option<String>,
     #[serde(rename = "PhaseNo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub number: Option<String>,
 }
 
 /// `EngFloor` / `ChiFloor`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Floor {
     #[serde(rename = "FloorNum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub number: Option<String>,
 }
 
 /// `EngUnit` / `ChiUnit`: `FLAT A`, `A室`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Unit {
     #[serde(
@@ -59,13 +68,16 @@ pub struct Unit {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub descriptor: Option<String>,
     #[serde(rename = "UnitNo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub number: Option<String>,
 }
 
 /// `EngStreet` / `ChiStreet`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Street {
     #[serde(
@@ -73,23 +85,27 @@ pub struct Street {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub name: Option<String>,
     #[serde(
         rename = "BuildingNoFrom",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub building_number_from: Option<String>,
     #[serde(
         rename = "BuildingNoTo",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub building_number_to: Option<String>,
 }
 
 /// `EngDistrict` / `ChiDistrict`: the District Council district and the area within it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct District {
     #[serde(
@@ -97,16 +113,19 @@ pub struct District {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub dc_district: Option<String>,
     #[serde(
         rename = "Sub-district",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub sub_district: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EngEstate {
     #[serde(
@@ -114,12 +133,15 @@ pub struct EngEstate {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub name: Option<String>,
     #[serde(rename = "EngPhase", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub phase: Option<Phase>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChiEstate {
     #[serde(
@@ -127,31 +149,40 @@ pub struct ChiEstate {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub name: Option<String>,
     #[serde(rename = "ChiPhase", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub phase: Option<Phase>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Eng3dAddress {
     #[serde(rename = "EngFloor", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub floor: Option<Floor>,
     #[serde(rename = "EngUnit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub unit: Option<Unit>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Chi3dAddress {
     #[serde(rename = "ChiFloor", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub floor: Option<Floor>,
     #[serde(rename = "ChiUnit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub unit: Option<Unit>,
 }
 
 /// A Hong Kong address written in English.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EngPremisesAddress {
     #[serde(
@@ -159,32 +190,40 @@ pub struct EngPremisesAddress {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub three_d: Option<Eng3dAddress>,
     #[serde(rename = "EngBlock", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub block: Option<Block>,
     #[serde(
         rename = "BuildingName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub building_name: Option<String>,
     #[serde(rename = "EngEstate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub estate: Option<EngEstate>,
     #[serde(rename = "EngStreet", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub street: Option<Street>,
     #[serde(
         rename = "EngDistrict",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub district: Option<District>,
     /// `HK`, `KLN` or `NT`.
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub region: Option<String>,
 }
 
 /// A Hong Kong address written in Chinese.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChiPremisesAddress {
     #[serde(
@@ -192,32 +231,40 @@ pub struct ChiPremisesAddress {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub three_d: Option<Chi3dAddress>,
     #[serde(rename = "ChiBlock", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub block: Option<Block>,
     #[serde(
         rename = "BuildingName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub building_name: Option<String>,
     #[serde(rename = "ChiEstate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub estate: Option<ChiEstate>,
     #[serde(rename = "ChiStreet", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub street: Option<Street>,
     #[serde(
         rename = "ChiDistrict",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub district: Option<District>,
     /// `HK`, `KLN` or `NT`, as in the English form.
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub region: Option<String>,
 }
 
 /// An address outside the structured schema, used for addresses outside Hong Kong.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FreeFormatAddress {
     /// A BCP 47 tag: `en`, `zh-HK` or `zh-CN` [I].
@@ -226,38 +273,45 @@ pub struct FreeFormatAddress {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub language_code: Option<String>,
     #[serde(
         rename = "AddressLine1",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub line1: Option<String>,
     #[serde(
         rename = "AddressLine2",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub line2: Option<String>,
     #[serde(
         rename = "AddressLine3",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub line3: Option<String>,
 }
 
 /// `EngPostBox` / `ChiPostBox`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PostBox {
     #[serde(rename = "PoBoxNo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub number: Option<String>,
     #[serde(
         rename = "PostOffice",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub post_office: Option<String>,
     /// `HK`, `KLN` or `NT` [I].
     #[serde(
@@ -265,11 +319,13 @@ pub struct PostBox {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub region: Option<String>,
 }
 
 /// A post office box, in exactly one language.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PostBoxAddress {
     #[serde(
@@ -277,17 +333,20 @@ pub struct PostBoxAddress {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub english: Option<PostBox>,
     #[serde(
         rename = "ChiPostBox",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub chinese: Option<PostBox>,
 }
 
 /// `residentialAddress` or `postalAddress`: an object with exactly one of these keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Address {
     #[serde(rename = "ChiPremisesAddress")]
     ChiPremises(ChiPremisesAddress),

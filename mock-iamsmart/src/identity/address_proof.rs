@@ -20,6 +20,7 @@ pub const MAX_DOC_FILE_BYTES: usize = 5 * 1024 * 1024;
 
 /// `addressDocInfo` [I: key names].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddressDocInfo {
     pub provider_name_en: String,
@@ -27,20 +28,27 @@ pub struct AddressDocInfo {
     pub provider_name_sc: String,
     /// The account holder as the bill names them, in English.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub user_name_en: Option<String>,
     /// The account holder's Chinese name, when the bill carries one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub user_name_tc: Option<String>,
     pub service_address_line1: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub service_address_line2: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub service_address_line3: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub postal_address_line1: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub postal_address_line2: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub postal_address_line3: Option<String>,
     /// When the user last fetched the bill into e-ME (`YYYYMMDD`).
     pub last_retrieval_date: CivilDate,
@@ -48,6 +56,7 @@ pub struct AddressDocInfo {
 
 /// `addressDocFile`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddressDocFile {
     /// The PDF, standard Base64.

@@ -21,6 +21,7 @@ fn pick(lang: Lang, labels: [&'static str; 3]) -> &'static str {
 
 /// `gender` on the wire: `M` or `F` [S].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Gender {
     #[serde(rename = "M")]
     Male,
@@ -48,6 +49,7 @@ impl Gender {
 
 /// `prefix` (title) on the wire [I]: the usual English titles, spelt as people write them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Prefix {
     Mr,
     Mrs,
@@ -88,6 +90,7 @@ impl Prefix {
 
 /// `maritalStatus` on the wire: one letter [I for the letters].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MaritalStatus {
     #[serde(rename = "S")]
     Single,
@@ -133,6 +136,7 @@ impl MaritalStatus {
 
 /// `educationLevel` on the wire: one letter [I for the letters and the bands].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EducationLevel {
     #[serde(rename = "P")]
     PrimaryOrBelow,
@@ -195,6 +199,7 @@ impl EducationLevel {
 /// `chNameVerified` on the wire [I: `Y`/`N`]: whether the Chinese name was read from the HKID chip
 /// rather than typed in by the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NameVerification {
     #[serde(rename = "Y")]
     Verified,

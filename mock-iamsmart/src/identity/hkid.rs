@@ -21,6 +21,7 @@ pub const TWO_LETTER_PREFIXES: [&str; 7] = ["XA", "XB", "XC", "XD", "XE", "XG", 
 
 /// The `idNo` field: the number without its check digit, and the check digit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IdNumber {
     #[serde(rename = "Identification")]

@@ -16,6 +16,7 @@ pub const MAINLAND_CHINA: &str = "86";
 
 /// One phone number as e-ME sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PhoneNumber {
     #[serde(rename = "CountryCode")]

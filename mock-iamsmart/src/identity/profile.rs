@@ -110,6 +110,7 @@ impl EmeField {
 
 /// `enName`: `{"UnstructuredName": "CHAN, Tai Man"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnglishName {
     #[serde(rename = "UnstructuredName")]
@@ -118,6 +119,7 @@ pub struct EnglishName {
 
 /// `chName`: `{"ChineseName": "陳大文"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChineseName {
     #[serde(rename = "ChineseName")]

@@ -2,7 +2,8 @@
 //! (`api-specs/openapi.json`), and `/reference/openapi.json`, the document itself.
 //!
 //! Each operation shows its parameters (the signed headers among them), request body, responses and
-//! examples; each schema its fields, linked by anchor. The page wears the guides' frame and runs no
+//! examples, and so does each callback the sandbox POSTs to the relying party (the document's
+//! `webhooks`); each schema its fields, linked by anchor. The page wears the guides' frame and runs no
 //! script. It only reads the embedded document; it never calls a sandbox.
 
 use std::sync::LazyLock;
@@ -93,51 +94,22 @@ fn render_body() -> String {
                         li { a href={ "#" (anchor(&method, path)) } { code { (method.to_uppercase()) " " (path) } } }
                     }
                 }
+                @for name in document["webhooks"].as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+                    li { a href={ "#callback-" (name) } { "Callback " code { (name) } } }
+                }
             }
         }
         @for (path, operations) in paths {
             @for (method, operation) in operations.as_object().into_iter().flatten() {
-                section.operation #(anchor(method, path)) {
-                    h2 { code { (method.to_uppercase()) " " (path) } }
-                    @if let Some(summary) = operation["summary"].as_str() { p { (summary) } }
-                    @if let Some(description) = operation["description"].as_str() { p { (description) } }
-                    @if let Some(parameters) = operation["parameters"].as_array() {
-                        h3 { "Parameters" }
-                        table {
-                            thead { tr { th { "name" } th { "in" } th { "required" } th { "description" } } }
-                            tbody {
-                                @for parameter in parameters {
-                                    tr {
-                                        td { code { (parameter["name"].as_str().unwrap_or_default()) } }
-                                        td { (parameter["in"].as_str().unwrap_or_default()) }
-                                        td { (if parameter["required"] == true { "yes" } else { "no" }) }
-                                        td { (parameter["description"].as_str().unwrap_or_default()) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    @if let Some(body) = operation["requestBody"].as_object() {
-                        h3 { "Request body" }
-                        @if let Some(description) = body.get("description").and_then(Value::as_str) { p { (description) } }
-                        @for (content_type, content) in body.get("content").and_then(Value::as_object).into_iter().flatten() {
-                            p { code { (content_type) } " " (schema_link(&content["schema"])) }
-                            @if !content["example"].is_null() { (example(&content["example"])) }
-                        }
-                    }
-                    h3 { "Responses" }
-                    @for (status, response) in operation["responses"].as_object().into_iter().flatten() {
-                        h4 { (status) }
-                        p { (response["description"].as_str().unwrap_or_default()) }
-                        @for (content_type, content) in response["content"].as_object().into_iter().flatten() {
-                            p { code { (content_type) } " " (schema_link(&content["schema"])) }
-                            @if !content["example"].is_null() { (example(&content["example"])) }
-                            @for (name, named) in content["examples"].as_object().into_iter().flatten() {
-                                p.example-name { strong { (name) } " — " (named["summary"].as_str().unwrap_or_default()) }
-                                (example(&named["value"]))
-                            }
-                        }
-                    }
+                (operation_section(&anchor(method, path), &format!("{} {path}", method.to_uppercase()), operation, &example))
+            }
+        }
+        @if let Some(webhooks) = document["webhooks"].as_object() {
+            h2 #callbacks { "Callbacks" }
+            p { "What the sandbox POSTs to the relying party: to the registered callback URL, or to the request's redirect URI without one." }
+            @for (name, operations) in webhooks {
+                @for (method, operation) in operations.as_object().into_iter().flatten() {
+                    (operation_section(&format!("callback-{name}"), &format!("{} {name}", method.to_uppercase()), operation, &example))
                 }
             }
         }
@@ -168,6 +140,59 @@ fn render_body() -> String {
         }
     }
     .into_string()
+}
+
+/// One operation (an API or a callback): its parameters, request body, responses and examples.
+fn operation_section(
+    id: &str,
+    heading: &str,
+    operation: &Value,
+    example: &dyn Fn(&Value) -> PreEscaped<String>,
+) -> Markup {
+    html! {
+        section.operation #(id) {
+            h2 { code { (heading) } }
+            @if let Some(summary) = operation["summary"].as_str() { p { (summary) } }
+            @if let Some(description) = operation["description"].as_str() { p { (description) } }
+            @if let Some(parameters) = operation["parameters"].as_array() {
+                h3 { "Parameters" }
+                table {
+                    thead { tr { th { "name" } th { "in" } th { "required" } th { "description" } } }
+                    tbody {
+                        @for parameter in parameters {
+                            tr {
+                                td { code { (parameter["name"].as_str().unwrap_or_default()) } }
+                                td { (parameter["in"].as_str().unwrap_or_default()) }
+                                td { (if parameter["required"] == true { "yes" } else { "no" }) }
+                                td { (parameter["description"].as_str().unwrap_or_default()) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(body) = operation["requestBody"].as_object() {
+                h3 { "Request body" }
+                @if let Some(description) = body.get("description").and_then(Value::as_str) { p { (description) } }
+                @for (content_type, content) in body.get("content").and_then(Value::as_object).into_iter().flatten() {
+                    p { code { (content_type) } " " (schema_link(&content["schema"])) }
+                    @if !content["example"].is_null() { (example(&content["example"])) }
+                }
+            }
+            h3 { "Responses" }
+            @for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                h4 { (status) }
+                p { (response["description"].as_str().unwrap_or_default()) }
+                @for (content_type, content) in response["content"].as_object().into_iter().flatten() {
+                    p { code { (content_type) } " " (schema_link(&content["schema"])) }
+                    @if !content["example"].is_null() { (example(&content["example"])) }
+                    @for (name, named) in content["examples"].as_object().into_iter().flatten() {
+                        p.example-name { strong { (name) } " — " (named["summary"].as_str().unwrap_or_default()) }
+                        (example(&named["value"]))
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn anchor(method: &str, path: &str) -> String {

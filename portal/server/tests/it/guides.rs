@@ -282,6 +282,9 @@ async fn the_api_reference_page_shows_every_operation_and_serves_the_document() 
         "POST /api/v1/auth/getToken",
         "GET /api/v1/auth/getQR",
         "POST /api/v1/sandbox/approveTicket",
+        "POST /api/v1/account/eme/initiateRequest",
+        "POST /api/v1/anonymous/pdfsigning/getResult",
+        "POST formFillingResult",
     ] {
         assert!(
             body.contains(operation),
@@ -295,6 +298,11 @@ async fn the_api_reference_page_shows_every_operation_and_serves_the_document() 
     assert!(
         body.contains("id=\"schema-TokenContent\""),
         "the decrypted shapes are listed"
+    );
+    assert!(
+        body.contains("id=\"callback-hashSigningResult\"")
+            && body.contains("id=\"schema-EmeFieldValues\""),
+        "the callbacks and the released field shapes are listed"
     );
     assert!(!body.contains("<script"));
     let document = get(&portal.url("/reference/openapi.json"), &[]).await?;
