@@ -304,7 +304,10 @@ async fn the_guides_verification_sample_checks_a_persona_signature_and_a_signed_
     let (content_type, body) = next(&mut received).await?;
     let result = client.open_signing_callback(&body, &content_type)?;
     std::fs::write(path("cert.b64"), result.cert.context("cert")?)?;
-    std::fs::write(path("signature.b64"), result.signature.context("signature")?)?;
+    std::fs::write(
+        path("signature.b64"),
+        result.signature.context("signature")?,
+    )?;
 
     let prepared = PreparedPdf::new(&DocumentText {
         title: "Demo Bank account agreement (TEST)",
@@ -332,7 +335,10 @@ async fn the_guides_verification_sample_checks_a_persona_signature_and_a_signed_
             ("SIGNED_PDF", &path("signed.pdf")),
         ],
     )?;
-    assert!(output.contains("iAM Smart Sandbox TEST Root CA"), "{output}");
+    assert!(
+        output.contains("iAM Smart Sandbox TEST Root CA"),
+        "{output}"
+    );
     assert!(output.contains("signer.pem: OK"), "{output}");
     assert!(output.contains("Verified OK"), "{output}");
     assert!(output.contains("Signature is Valid."), "{output}");
