@@ -37,8 +37,9 @@ openssl dgst -sha256 -verify "${work}/signer-public.pem" -signature "${work}/sig
 
 if [ -n "${SIGNED_PDF:-}" ]; then
   # ANCHOR: verify_pdf
-  # The PKCS#7 embedded in /Contents covers the whole file but the signature itself. pdfsig says
-  # "Signature is Valid." and names the persona; it also reports the sandbox root as not trusted, as it should.
+  # The PKCS#7 in /Contents covers the whole file but itself: pdfsig says "Total document signed" and
+  # "Signature is Valid.", names the persona, and says "Certificate issuer isn't Trusted." because the
+  # sandbox root is not in your system's trust store, as it should not be.
   pdfsig "$SIGNED_PDF"
   # ANCHOR_END: verify_pdf
 fi
