@@ -362,6 +362,7 @@ pub(crate) async fn receive_callback(
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .unwrap_or("application/json");
+    // ANCHOR: signing_callback
     let result = match bank.client.open_signing_callback(&body, content_type) {
         Ok(result) => result,
         Err(error) => {
@@ -395,6 +396,7 @@ pub(crate) async fn receive_callback(
         // The signature is kept either way; iAM Smart only loses the acknowledgement.
         tracing::warn!(error = %error, "ackResult failed");
     }
+    // ANCHOR_END: signing_callback
     (StatusCode::OK, "received").into_response()
 }
 

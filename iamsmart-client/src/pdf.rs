@@ -204,6 +204,7 @@ impl PreparedPdf {
         .into_iter()
     }
 
+    // ANCHOR: byte_range_digest
     /// SHA-256 over the `/ByteRange`: what `docDigest` carries (Base64) to the sandbox.
     pub fn digest(&self) -> [u8; 32] {
         let mut hasher = Sha256::new();
@@ -212,6 +213,7 @@ impl PreparedPdf {
         }
         hasher.finalize().into()
     }
+    // ANCHOR_END: byte_range_digest
 
     /// [`PreparedPdf::digest`] as Base64, exactly as `docDigest` is sent.
     pub fn digest_base64(&self) -> String {
@@ -223,6 +225,7 @@ impl PreparedPdf {
         &self.bytes
     }
 
+    // ANCHOR: embed_signature
     /// Writes `pkcs7` (the DER the sandbox returned as `pdfSignature`) into `/Contents`, hex-encoded and
     /// zero-padded, and returns the signed PDF.
     pub fn embed(mut self, pkcs7: &[u8]) -> Result<Vec<u8>, PdfError> {
@@ -237,6 +240,7 @@ impl PreparedPdf {
         self.bytes[at..at + hex.len()].copy_from_slice(hex.as_bytes());
         Ok(self.bytes)
     }
+    // ANCHOR_END: embed_signature
 
     /// [`PreparedPdf::embed`] for the `pdfSignature` text of a callback or `getResult` (Base64 DER).
     pub fn embed_base64(self, pdf_signature: &str) -> Result<Vec<u8>, PdfError> {

@@ -11,6 +11,7 @@
 use md5::Md5;
 use sha2::{Digest, Sha256, Sha512};
 
+// ANCHOR: identification_code
 /// The code of an authenticated request: `digest` is the `hashCode` or `docDigest` as sent, `open_id`
 /// the signer's `openID` as sent.
 pub fn identification_code(digest: &str, open_id: &str) -> String {
@@ -35,6 +36,7 @@ fn digits(input: &[u8]) -> String {
         .map(|i| char::from(b'0' + ((m[4 * i] >> 4) & 0xF) % 10))
         .collect()
 }
+// ANCHOR_END: identification_code
 
 #[cfg(test)]
 mod tests {

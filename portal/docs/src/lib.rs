@@ -300,6 +300,53 @@ mod tests {
     }
 
     #[test]
+    fn the_signing_guides_quote_compiled_code_and_are_found_in_every_language() {
+        let library = match Library::load() {
+            Ok(library) => library,
+            Err(error) => panic!("the guides in content/ do not load: {error}"),
+        };
+        for (slug, quoted) in [
+            ("signing", "identification_code"),
+            ("signing", "ack_signing_result"),
+            ("signing", "issuing-ca.crl"),
+            ("step-up", "completeStepup"),
+            ("personas", "gba-commuter"),
+        ] {
+            let guide = library
+                .guide(slug)
+                .unwrap_or_else(|| panic!("no guide `{slug}`"));
+            for lang in Lang::ALL {
+                let (page, shown) = guide.page_or_english(lang);
+                assert_eq!(shown, lang, "{slug} is translated into {}", lang.tag());
+                assert!(
+                    page.html.contains(quoted),
+                    "{slug} in {} quotes `{quoted}`",
+                    lang.tag()
+                );
+            }
+        }
+        for (query, lang, slug) in [
+            ("pdfsig", Lang::En, "signing"),
+            ("maxCallbackSigs", Lang::En, "signing"),
+            ("識別碼", Lang::ZhHk, "signing"),
+            ("批量签署", Lang::ZhCn, "signing"),
+            ("stepupAuthPeriod", Lang::En, "step-up"),
+            ("面部識別", Lang::ZhHk, "step-up"),
+            ("加强认证", Lang::ZhCn, "step-up"),
+            ("always_reject", Lang::En, "personas"),
+        ] {
+            let hits = library.search(query, lang, 20);
+            assert!(
+                hits.iter()
+                    .any(|hit| hit.slug == slug && hit.shown_in == lang),
+                "searching {query:?} in {} finds {slug}: {:?}",
+                lang.tag(),
+                hits.iter().map(|hit| hit.slug).collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
     fn a_missing_translation_falls_back_to_english_and_is_listed_as_untranslated()
     -> Result<(), LoadError> {
         let library = library(&[

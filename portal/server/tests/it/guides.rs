@@ -268,6 +268,83 @@ async fn the_guides_curl_samples_get_a_key_and_finish_a_headless_login() -> anyh
     Ok(())
 }
 
+// Multi-threaded, as above: the script runs as a blocking child process against this runtime's portal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_guides_verification_sample_checks_a_persona_signature_and_a_signed_pdf()
+-> anyhow::Result<()> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use iamsmart_client::SigningRequest;
+    use iamsmart_client::pdf::{DocumentText, PreparedPdf};
+    use sha2::{Digest, Sha256};
+
+    use crate::relying_party::REDIRECT_URI;
+    use crate::signing::{listener, log_in, next, signing_rp};
+
+    let portal = spawn_portal(TestEngine::Sqlite)
+        .await?
+        .context("SQLite is always available")?;
+    let (url, mut received) = listener().await?;
+    let client = signing_rp(&portal, url).await?;
+    let token = log_in(&client, "iamsmart-plus-user").await?;
+    let files = TempDir::new("verify-sample")?;
+    let path = |name: &str| files.path().join(name).to_string_lossy().into_owned();
+
+    let document = b"Demo Bank statement (TEST)";
+    std::fs::write(path("document.txt"), document)?;
+    let request = SigningRequest::new(
+        REDIRECT_URI,
+        STANDARD.encode(Sha256::digest(document)),
+        false,
+    );
+    let initiated = client.initiate_signing(&token, &request).await?;
+    client
+        .approve_ticket(&initiated.ticket_id, "iamsmart-plus-user")
+        .await?;
+    let (content_type, body) = next(&mut received).await?;
+    let result = client.open_signing_callback(&body, &content_type)?;
+    std::fs::write(path("cert.b64"), result.cert.context("cert")?)?;
+    std::fs::write(
+        path("signature.b64"),
+        result.signature.context("signature")?,
+    )?;
+
+    let prepared = PreparedPdf::new(&DocumentText {
+        title: "Demo Bank account agreement (TEST)",
+        paragraphs: &["A sandbox document for the verification sample."],
+        reason: "Account agreement",
+        signing_date: "D:20261201100000Z",
+    })?;
+    let request = SigningRequest::new(REDIRECT_URI, prepared.digest_base64(), true);
+    let initiated = client.initiate_signing(&token, &request).await?;
+    client
+        .approve_ticket(&initiated.ticket_id, "iamsmart-plus-user")
+        .await?;
+    let (content_type, body) = next(&mut received).await?;
+    let result = client.open_signing_callback(&body, &content_type)?;
+    let signed = prepared.embed_base64(&result.signature.context("pdfSignature")?)?;
+    std::fs::write(path("signed.pdf"), signed)?;
+
+    let output = run_sample(
+        "verify-signature.sh",
+        &[
+            ("BASE_URL", portal.base_url.as_str()),
+            ("SIGNER_CERT", &path("cert.b64")),
+            ("SIGNATURE", &path("signature.b64")),
+            ("DOCUMENT", &path("document.txt")),
+            ("SIGNED_PDF", &path("signed.pdf")),
+        ],
+    )?;
+    assert!(
+        output.contains("iAM Smart Sandbox TEST Root CA"),
+        "{output}"
+    );
+    assert!(output.contains("signer.pem: OK"), "{output}");
+    assert!(output.contains("Verified OK"), "{output}");
+    assert!(output.contains("Signature is Valid."), "{output}");
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_api_reference_page_shows_every_operation_and_serves_the_document() -> anyhow::Result<()>
 {

@@ -426,11 +426,13 @@ async fn personas_export_and_import_back_unchanged_and_the_set_decides_what_is_o
     let (status, body) = developer.post(&sandbox_id, "save", &pairs).await?;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
 
+    // ANCHOR: import_example
     let import = r#"[
         {"id": "gba-commuter", "userType": "default", "status": "active", "answers": "manual",
          "scenario": "Lives in Shenzhen", "profile": {"enName": {"UnstructuredName": "LEE, Ka Ho"},
          "mobileNumber": {"CountryCode": "86", "SubscriberNumber": "13800138000"}}}
     ]"#;
+    // ANCHOR_END: import_example
     let (status, body) = developer
         .post(&sandbox_id, "import", &[("json", import)])
         .await?;

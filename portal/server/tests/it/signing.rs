@@ -151,6 +151,7 @@ async fn a_hash_signature_and_a_signed_pdf_verify_with_openssl_and_pdfsig(
     let document = b"Demo Bank account agreement, version 3 (TEST)";
     let document_path = dir.path().join("document.txt");
     std::fs::write(&document_path, document)?;
+    // ANCHOR: hash_signing
     let mut request = SigningRequest::new(
         REDIRECT_URI,
         STANDARD.encode(Sha256::digest(document)),
@@ -170,6 +171,7 @@ async fn a_hash_signature_and_a_signed_pdf_verify_with_openssl_and_pdfsig(
         result.business_id.as_deref(),
         Some(request.business_id.as_str())
     );
+    // ANCHOR_END: hash_signing
     let cert = STANDARD.decode(result.cert.context("cert")?)?;
     let signer = pem(&dir, "signer", &cert)?;
     let chain = run(
@@ -198,9 +200,11 @@ async fn a_hash_signature_and_a_signed_pdf_verify_with_openssl_and_pdfsig(
         ],
     )?;
     assert!(verified.contains("Verified OK"), "{verified}");
+    // ANCHOR: ack_result
     client
         .ack_signing_result(&request.business_id, "SR001")
         .await?;
+    // ANCHOR_END: ack_result
 
     // PDF signing.
     let prepared = PreparedPdf::new(&DocumentText {

@@ -187,6 +187,7 @@ async fn anonymous_hash_and_pdf_signatures_come_back_from_get_result(
     let digest = STANDARD.encode(Sha256::digest(document));
 
     for (business_id, pdf) in [("anon-hash", false), ("anon-pdf", true)] {
+        // ANCHOR: anonymous_signing
         let kind = if pdf { "pdfsigning" } else { "signing" };
         let mut body = json!({"businessID": business_id, "source": "PC_Browser",
             "redirectURI": REDIRECT_URI, "HKICHash": hkic_hash(&identification)});
@@ -218,6 +219,7 @@ async fn anonymous_hash_and_pdf_signatures_come_back_from_get_result(
             .await?;
         assert_eq!(code, "D00000", "{message}");
         let content = content.context("a result")?;
+        // ANCHOR_END: anonymous_signing
         let signer = pem(
             &dir,
             &format!("{business_id}-signer"),
@@ -306,6 +308,7 @@ async fn step_up_is_required_before_signing_and_then_satisfied(
     let (rp, client) = relying_party(portal, &url, &scopes).await?;
     let token = token(&client, PLUS_USER, &scopes, None).await?;
     let cek = rp.get_key().await?;
+    // ANCHOR: step_up_signing
     let mut body = signing_body(&token, "step-1", b"a loan contract");
     body["stepupAuthMethod"] = json!({"unary": ["FR"]});
     body["stepupAuthPeriod"] = json!(300);
@@ -334,11 +337,13 @@ async fn step_up_is_required_before_signing_and_then_satisfied(
         .post_plain("/api/v1/sandbox/approveTicket", &approve)
         .await?;
     assert_eq!(approved.code, "D00000", "{}", approved.message);
+    // ANCHOR_END: step_up_signing
     let signed = open(&next(&mut received).await?)?;
     assert_eq!(signed.code, "D00000");
     assert!(signed.content["signature"].is_string());
 
     // Both factors in one automation call, and the step-up request of its own.
+    // ANCHOR: step_up_in_one_call
     let mut body = signing_body(&token, "step-2", b"another contract");
     body["stepupAuthMethod"] = json!({"and": ["FR", "NFC"]});
     let (_, _, content) = rp
@@ -352,7 +357,9 @@ async fn step_up_is_required_before_signing_and_then_satisfied(
         )
         .await?;
     assert_eq!(both.code, "D00000", "{}", both.message);
+    // ANCHOR_END: step_up_in_one_call
     assert_eq!(open(&next(&mut received).await?)?.code, "D00000");
+    // ANCHOR: step_up_request
     let (code, message, content) = rp
         .post_encrypted(
             &cek,
@@ -376,6 +383,7 @@ async fn step_up_is_required_before_signing_and_then_satisfied(
         callback.content["stepupAuthMethod"],
         json!({"unary": ["FR"]})
     );
+    // ANCHOR_END: step_up_request
     Ok(())
 }
 
@@ -385,6 +393,7 @@ on_both_engines!(
     step_up_then_signing_on_postgres
 );
 
+// ANCHOR: bulk_request
 fn bulk_body(token: &Token, business_id: &str, count: usize, max_callback_sigs: usize) -> Value {
     let documents: Vec<Value> = (0..count)
         .map(|index| {
@@ -398,6 +407,7 @@ fn bulk_body(token: &Token, business_id: &str, count: usize, max_callback_sigs: 
         "requestName": "Monthly statements", "maxCallbackSigs": max_callback_sigs,
         "documents": documents})
 }
+// ANCHOR_END: bulk_request
 
 fn bulk_document(index: usize) -> Vec<u8> {
     format!("Demo Bank statement {index} (TEST)").into_bytes()
@@ -445,6 +455,7 @@ async fn bulk_signing_arrives_in_ordered_callbacks_that_openssl_verifies(
         "issuing",
         &download(portal, "/ca/issuing-ca.crt").await?,
     )?;
+    // ANCHOR: bulk_callbacks
     for sequence in 1..=3usize {
         let received = next(&mut received).await?;
         assert!(
@@ -487,6 +498,8 @@ async fn bulk_signing_arrives_in_ordered_callbacks_that_openssl_verifies(
             verify_hash_signature(&dir, &signer, &signature_path, &document_path)?;
         }
     }
+    // ANCHOR_END: bulk_callbacks
+    // ANCHOR: bulk_status
     let cek = rp.get_key().await?;
     let (code, _, content) = rp
         .post_encrypted(
@@ -515,6 +528,7 @@ async fn bulk_signing_arrives_in_ordered_callbacks_that_openssl_verifies(
         )
         .await?;
     assert_eq!(code, "D71007");
+    // ANCHOR_END: bulk_status
     Ok(())
 }
 
