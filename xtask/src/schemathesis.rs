@@ -92,6 +92,11 @@ pub fn run(
         // timestamps only rise within one process.
         "--workers",
         "1",
+        // The first signing or bulk-signing call of a sandbox issues every persona's certificate (RSA key
+        // generation, see portal-server's `ca.rs`), which took 12 s on a loaded two-core machine; schemathesis's
+        // default of 10 s would call that a network error.
+        "--request-timeout",
+        "120",
         // No example database: a run must not depend on what an earlier one found.
         "--generation-database",
         "none",
