@@ -386,6 +386,7 @@ pub mod examples {
                 ("D20015" = (summary = "A scope is not granted", value = json!(examples::scope_mismatch()))),
                 ("D30002" = (summary = "Call getKey again and retry", value = json!(examples::cek_expired()))),
             )),
+        crate::HostAnswers,
     )
 )]
 pub fn eme_request() {}
@@ -404,6 +405,7 @@ pub fn eme_request() {}
                 ("success" = (summary = "A ticket for the user (content encrypted)", value = json!(examples::started()))),
                 ("D20011" = (summary = "The businessID was used before", value = json!(examples::duplicated_business_id()))),
             )),
+        crate::HostAnswers,
     )
 )]
 pub fn eme_request_alias() {}
@@ -426,6 +428,7 @@ pub fn eme_request_alias() {}
                 ("D20009" = (summary = "The access token is unknown or has expired", value = json!(examples::token_invalid()))),
                 ("D20011" = (summary = "The businessID was used before", value = json!(examples::duplicated_business_id()))),
             )),
+        crate::HostAnswers,
     )
 )]
 pub fn profile_request() {}
@@ -441,6 +444,7 @@ pub fn profile_request() {}
         (status = 200, description = "As `account/profile/initiateRequest`: `content` decrypts to `InitiateAnswer`.",
             body = EncryptedEnvelope,
             examples(("success" = (summary = "A ticket for the user (content encrypted)", value = json!(examples::started()))))),
+        crate::HostAnswers,
     )
 )]
 pub fn profile_request_alias() {}
@@ -460,6 +464,7 @@ pub fn profile_request_alias() {}
                 ("D20003" = (summary = "An unknown field name", value = json!(examples::unknown_field()))),
                 ("D20015" = (summary = "A list's scope is not on the token", value = json!(examples::scope_mismatch()))),
             )),
+        crate::HostAnswers,
     )
 )]
 pub fn profiles() {}
@@ -483,6 +488,7 @@ pub fn profiles() {}
                 ("D20008" = (summary = "The redirect URI is not registered", value = json!(examples::redirect_not_registered()))),
                 ("D20015" = (summary = "The client lacks eidapi_formFilling", value = json!(examples::scope_mismatch()))),
             )),
+        crate::HostAnswers,
     )
 )]
 pub fn anonymous_eme_request() {}
@@ -502,6 +508,7 @@ pub fn anonymous_eme_request() {}
                 ("D20003" = (summary = "Not answered yet", value = json!(examples::not_answered()))),
                 ("D60001" = (summary = "The user rejected the request", value = json!(examples::form_filling_rejected()))),
             )),
+        crate::HostAnswers,
     )
 )]
 pub fn anonymous_eme_result() {}

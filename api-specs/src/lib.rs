@@ -17,7 +17,7 @@ use mock_iamsmart::{
     token::TokenContent,
 };
 use serde::Serialize;
-use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
 
 pub mod callbacks;
 pub mod form_filling;
@@ -360,6 +360,19 @@ pub struct GetQrQuery {
     ticket_id: Option<String>,
 }
 
+/// What the portal itself answers to any `POST /api/v1/…` before, or instead of, the sandbox: the D-code
+/// errors of the envelope are HTTP 200, but these two are not.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // reason: the variants exist only to be described.
+pub(crate) enum HostAnswers {
+    /// The body is over 10 MB, the real service's limit: refused before it reaches a sandbox, as plain text.
+    #[response(status = 413, content_type = "text/plain")]
+    TooLarge(String),
+    /// The sandbox's storage is unavailable: `D20000` in the envelope, so load balancers notice; retry shortly.
+    #[response(status = 503)]
+    Unavailable(PlainEnvelope),
+}
+
 /// Examples, shared by the path annotations and the test that runs them through the mock.
 pub mod examples {
     use serde_json::{Value, json};
@@ -440,6 +453,7 @@ pub mod examples {
                 ("success" = (summary = "A new CEK", value = json!(examples::get_key_success()))),
                 ("D20006" = (summary = "The signature does not match", value = json!(examples::signature_mismatch()))),
             )),
+        HostAnswers,
     )
 )]
 pub fn get_key() {}
@@ -455,6 +469,7 @@ pub fn get_key() {}
                 ("success" = (summary = "Revoked", value = json!(examples::revoked()))),
                 ("D30002" = (summary = "No current CEK", value = json!(examples::cek_expired()))),
             )),
+        HostAnswers,
     )
 )]
 pub fn revoke_key() {}
@@ -472,6 +487,7 @@ pub fn revoke_key() {}
                 ("D30002" = (summary = "Call getKey again and retry", value = json!(examples::cek_expired()))),
                 ("D40004" = (summary = "The code was used or has expired", value = json!(examples::code_invalid()))),
             )),
+        HostAnswers,
     )
 )]
 pub fn get_token() {}
@@ -493,6 +509,11 @@ pub fn get_token() {}
                 ("text/html"),
                 (PlainEnvelope = "application/json", example = json!(examples::login_refused())),
             )),
+        (status = 503, description = "The sandbox is unavailable at the moment: an error page, or `{txID, code: \"D20000\", message}` as JSON.",
+            content(
+                ("text/html"),
+                (PlainEnvelope = "application/json"),
+            )),
     )
 )]
 pub fn get_qr() {}
@@ -509,6 +530,7 @@ pub fn get_qr() {}
                 ("success" = (summary = "Approved", value = json!(examples::ticket_approved()))),
                 ("D20004" = (summary = "Answered already", value = json!(examples::ticket_answered_twice()))),
             )),
+        HostAnswers,
     )
 )]
 pub fn approve_ticket() {}
@@ -520,6 +542,7 @@ pub fn approve_ticket() {}
     request_body(content = RejectTicketRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Rejected: `redirectURL` carries `error_code=D40001`.", body = TicketAnswerEnvelope),
+        HostAnswers,
     )
 )]
 pub fn reject_ticket() {}
@@ -532,6 +555,7 @@ pub fn reject_ticket() {}
     responses(
         (status = 200, description = "Newest first.", body = PendingTicketsEnvelope,
             examples(("success" = (summary = "One pending login", value = json!(examples::pending()))))),
+        HostAnswers,
     )
 )]
 pub fn pending_tickets() {}
@@ -544,6 +568,7 @@ pub fn pending_tickets() {}
     responses(
         (status = 200, description = "The step-up status after the step; `D20003` for a method the ticket does not ask for, a ticket that asks for none, or another persona than the request's user; `D10001` suspended; `D20004` answered already; `D40003` expired.",
             body = CompleteStepUpEnvelope),
+        HostAnswers,
     )
 )]
 pub fn complete_step_up() {}
@@ -557,6 +582,7 @@ pub fn complete_step_up() {}
     responses(
         (status = 200, description = "`content` decrypts to `{authByQR, ticketID}`. The result is POSTed to the callback URL: `{businessID, state, stepupAuthMethod, timestamp}`, or `D80001` rejected or cancelled, `D80002` failed, `D80003` timed out. Errors: `D20009`, `D20010`, `D20011`, `D20015`.",
             body = EncryptedEnvelope),
+        HostAnswers,
     )
 )]
 pub fn step_up_request() {}
@@ -570,6 +596,7 @@ pub fn step_up_request() {}
     responses(
         (status = 200, description = "`content` decrypts to `{authByQR, ticketID}`. After the user approves, the signatures arrive as multipart callbacks in order, each `content` decrypting to `{businessID, state, sigFile: [{id, documentName, hashCode, sigAlgo, timestamp, signature} | {id, docDigest, timestamp, pdfSignature} | {id, error}], sigMetada: {cert, totalCallbacks, callbackSeq, totalSignNum, failSignNum}}`; a refusal calls back `D71000` cancelled, `D71001` rejected, `D71002` failed, `D71003` timed out. Errors: `D71004` (not 1–1000 documents), `D70004`, `D70005`, `D20003`, `D20008`, `D20011`, `D20015`.",
             body = EncryptedEnvelope),
+        HostAnswers,
     )
 )]
 pub fn bulk_signing_request() {}
@@ -582,6 +609,7 @@ pub fn bulk_signing_request() {}
         content_type = "application/json"),
     responses(
         (status = 200, description = "`content` decrypts to `BulkSigningStatus`.", body = EncryptedEnvelope),
+        HostAnswers,
     )
 )]
 pub fn bulk_signing_status() {}
@@ -595,6 +623,7 @@ pub fn bulk_signing_status() {}
     responses(
         (status = 200, description = "`content` decrypts to `{businessID, status: \"SS004\"}`; `D71005` no such request, `D71007` finished or ended already.",
             body = EncryptedEnvelope),
+        HostAnswers,
     )
 )]
 pub fn bulk_signing_cancel() {}
@@ -608,6 +637,7 @@ pub fn bulk_signing_cancel() {}
     responses(
         (status = 200, description = "`content` decrypts to `{businessID}`; `D71005` no such request, `D71008` signing not finished, `D20003` a bad `signingResult`.",
             body = EncryptedEnvelope),
+        HostAnswers,
     )
 )]
 pub fn bulk_signing_ack() {}
@@ -632,7 +662,8 @@ impl Modify for FlowOperations {
         version = "1",
         description = "The relying-party API of an iAM Smart sandbox, as the real integration test environment serves it, \
 plus the sandbox-only automation routes (tag `sandbox`). Every POST is signed with the five headers; every `content` \
-except getKey's is AES-256-GCM under the CEK from getKey. Errors are D-codes in the envelope with HTTP 200. \
+except getKey's is AES-256-GCM under the CEK from getKey. Errors are D-codes in the envelope with HTTP 200; only a body over 10 MB (413, plain text) and a storage outage \
+(503, the envelope with `D20000`) are answered otherwise. \
 The callbacks the sandbox POSTs to the RP's callback URL are under `webhooks`. \
 Generated from the mock's wire types by the api-specs crate; do not edit by hand."
     ),

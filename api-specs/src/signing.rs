@@ -332,6 +332,7 @@ pub mod examples {
                 ("D70004" = (summary = "The user cannot sign (not iAM Smart+)", value = json!(examples::not_allowed_to_sign()))),
                 ("D70005" = (summary = "HKICHash names someone else", value = json!(examples::inconsistent_hkic()))),
             )),
+        crate::HostAnswers,
     )
 )]
 pub fn hash_signing_request() {}
@@ -353,6 +354,7 @@ pub fn hash_signing_request() {}
                 ("D20003" = (summary = "docDigest is not a SHA-256", value = json!(examples::bad_digest()))),
                 ("D70004" = (summary = "The user cannot sign (not iAM Smart+)", value = json!(examples::not_allowed_to_sign()))),
             )),
+        crate::HostAnswers,
     )
 )]
 pub fn pdf_signing_request() {}
@@ -376,6 +378,7 @@ pub fn pdf_signing_request() {}
                 ("D20001" = (summary = "HKICHash is mandatory here", value = json!(examples::hkic_missing()))),
                 ("D20003" = (summary = "hashCode is not a SHA-256", value = json!(examples::bad_hash()))),
             )),
+        crate::HostAnswers,
     )
 )]
 pub fn anonymous_hash_signing_request() {}
@@ -394,6 +397,7 @@ pub fn anonymous_hash_signing_request() {}
                 ("success" = (summary = "A ticket for the browser (content encrypted)", value = json!(examples::started()))),
                 ("D20003" = (summary = "docDigest is not a SHA-256", value = json!(examples::bad_digest()))),
             )),
+        crate::HostAnswers,
     )
 )]
 pub fn anonymous_pdf_signing_request() {}
@@ -413,6 +417,7 @@ pub fn anonymous_pdf_signing_request() {}
                 ("D20003" = (summary = "Not answered yet", value = json!(crate::form_filling::examples::not_answered()))),
                 ("D70001" = (summary = "The signer rejected the request", value = json!(examples::signing_rejected()))),
             )),
+        crate::HostAnswers,
     )
 )]
 pub fn anonymous_hash_signing_result() {}
@@ -430,6 +435,7 @@ pub fn anonymous_hash_signing_result() {}
                 ("success" = (summary = "The signature (content encrypted)", value = json!(examples::started()))),
                 ("D70001" = (summary = "The signer rejected the request", value = json!(examples::signing_rejected()))),
             )),
+        crate::HostAnswers,
     )
 )]
 pub fn anonymous_pdf_signing_result() {}
@@ -448,6 +454,7 @@ pub fn anonymous_pdf_signing_result() {}
                 ("D20003" = (summary = "An unknown signingResult", value = json!(examples::bad_signing_result()))),
                 ("D70006" = (summary = "Nothing signed under this businessID", value = json!(examples::ack_failed()))),
             )),
+        crate::HostAnswers,
     )
 )]
 pub fn signing_ack_result() {}

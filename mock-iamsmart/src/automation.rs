@@ -258,6 +258,16 @@ mod tests {
                 json!({"ticketID": "nope", "personaID": IAMSMART_USER}),
                 "D20003",
             ),
+            // IDs the host could never have stored under (a NUL, or longer than its keys) are unknown
+            // tickets too, not a broken sandbox.
+            (
+                json!({"ticketID": "a\u{0}b", "personaID": IAMSMART_USER}),
+                "D20003",
+            ),
+            (
+                json!({"ticketID": "t".repeat(600), "personaID": IAMSMART_USER}),
+                "D20003",
+            ),
             (json!({"ticketID": ticket, "personaID": "nobody"}), "D20003"),
             (
                 json!({"ticketID": ticket, "personaID": SUSPENDED_USER}),

@@ -286,7 +286,7 @@ pub(crate) fn ensure_new_business_id(
     host: &mut dyn Host,
     business_id: &str,
 ) -> Result<(), ProtocolError> {
-    if host.kv_get(&store::business_key(business_id)).is_some() {
+    if store::exists(host, &store::business_key(business_id)) {
         return Err(ProtocolError::new(DCode::DuplicatedBusinessId));
     }
     Ok(())

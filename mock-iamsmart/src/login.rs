@@ -1478,7 +1478,7 @@ pub(crate) fn redeem_code(
 ) -> Result<CodeRecord, ProtocolError> {
     let key = store::code_key(code);
     let record: Option<CodeRecord> = store::get(host, &key)?;
-    host.kv_delete(&key);
+    store::delete(host, &key);
     match record {
         Some(record)
             if record.client_id == config.client_id

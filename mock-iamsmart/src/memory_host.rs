@@ -4,6 +4,10 @@
 //! It must stay deterministic: the same seed and the same calls give the same bytes, ids and logs. It
 //! never purges expired entries on its own, so the core's own expiry checks are what tests exercise;
 //! call [`MemoryHost::purge_expired`] to imitate a host that does purge.
+//!
+//! It holds the core to the runtime's storage contract: a key the runtime would refuse (empty, longer
+//! than 512 bytes, or holding a NUL) panics here, so a core test catches what a
+//! sandbox would answer with `D20000`.
 
 use std::collections::BTreeMap;
 
@@ -83,6 +87,16 @@ impl MemoryHost {
     }
 }
 
+/// Panics on a key the sandbox runtime would refuse (see the module doc).
+fn check_key(key: &str) {
+    assert!(
+        crate::store::is_storable(key),
+        "the core used a storage key the sandbox runtime refuses ({} bytes, NUL: {})",
+        key.len(),
+        key.contains('\0')
+    );
+}
+
 impl Host for MemoryHost {
     fn real_now_ms(&self) -> i64 {
         self.real_now_ms
@@ -97,10 +111,12 @@ impl Host for MemoryHost {
     }
 
     fn kv_get(&mut self, key: &str) -> Option<Vec<u8>> {
+        check_key(key);
         self.entries.get(key).map(|entry| entry.value.clone())
     }
 
     fn kv_put(&mut self, key: &str, value: &[u8], expires_at_ms: Option<i64>) {
+        check_key(key);
         self.entries.insert(
             key.to_owned(),
             StoredEntry {
@@ -111,6 +127,7 @@ impl Host for MemoryHost {
     }
 
     fn kv_delete(&mut self, key: &str) {
+        check_key(key);
         self.entries.remove(key);
     }
 

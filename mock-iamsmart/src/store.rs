@@ -13,6 +13,11 @@
 //! - `token/{accessToken}` — issued access tokens;
 //! - `business/{businessID}` — the ticket of each `businessID` a data request used (uniqueness per
 //!   client, and anonymous getResult).
+//!
+//! The host refuses a key that is empty, longer than [`MAX_KEY_BYTES`] or holds a NUL (the runtime treats
+//! that as the guest breaking its contract). Lookups take client-supplied IDs as they came, so they go
+//! through [`get`], [`exists`] and [`delete`], which answer "absent" for such a key without asking the host:
+//! nothing can ever have been stored under it. Writes only use keys built from validated or generated values.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -23,6 +28,14 @@ use crate::host::{Host, LogLevel};
 pub(crate) const LAST_TIMESTAMP_KEY: &str = "envelope/last-timestamp";
 pub(crate) const CURRENT_CEK_KEY: &str = "cek/current";
 pub(crate) const PENDING_TICKETS_KEY: &str = "ticket-index/pending";
+
+/// The longest key the host accepts, in bytes (the sandbox runtime's limit).
+pub(crate) const MAX_KEY_BYTES: usize = 512;
+
+/// Whether the host accepts `key`: 1 to [`MAX_KEY_BYTES`] bytes without a NUL.
+pub(crate) fn is_storable(key: &str) -> bool {
+    !key.is_empty() && key.len() <= MAX_KEY_BYTES && !key.contains('\0')
+}
 
 pub(crate) fn nonce_key(nonce: &str) -> String {
     format!("envelope/nonce/{nonce}")
@@ -50,6 +63,9 @@ pub(crate) fn get<T: DeserializeOwned>(
     host: &mut dyn Host,
     key: &str,
 ) -> Result<Option<T>, ProtocolError> {
+    if !is_storable(key) {
+        return Ok(None);
+    }
     let Some(bytes) = host.kv_get(key) else {
         return Ok(None);
     };
@@ -62,6 +78,18 @@ pub(crate) fn get<T: DeserializeOwned>(
             );
             Err(ProtocolError::new(DCode::UnknownException))
         }
+    }
+}
+
+/// Whether anything is stored under `key`.
+pub(crate) fn exists(host: &mut dyn Host, key: &str) -> bool {
+    is_storable(key) && host.kv_get(key).is_some()
+}
+
+/// Removes whatever is stored under `key`.
+pub(crate) fn delete(host: &mut dyn Host, key: &str) {
+    if is_storable(key) {
+        host.kv_delete(key);
     }
 }
 
@@ -94,6 +122,22 @@ mod tests {
             Some(5)
         );
         assert_eq!(get::<Vec<i32>>(&mut host, "absent"), Ok(None));
+    }
+
+    #[test]
+    fn a_key_the_host_would_refuse_is_absent_without_asking_the_host() {
+        let mut host = MemoryHost::new(1);
+        let long = format!("ticket/{}", "x".repeat(MAX_KEY_BYTES));
+        for key in ["", "ticket/a\0b", long.as_str()] {
+            assert!(!is_storable(key));
+            assert_eq!(get::<Vec<i32>>(&mut host, key), Ok(None));
+            assert!(!exists(&mut host, key));
+            delete(&mut host, key);
+        }
+        assert!(is_storable(&format!(
+            "ticket/{}",
+            "x".repeat(MAX_KEY_BYTES - 7)
+        )));
     }
 
     #[test]

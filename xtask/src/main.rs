@@ -1,14 +1,15 @@
 //! `cargo xtask`: every piece of project automation, in Rust, so a fresh machine needs nothing but cargo.
 //!
 //! `run` installs what is missing, builds the browser bundle and the server, and serves the portal; `test` runs
-//! formatting, lints, every test and the real-browser tests; `tidy` checks the repository's own rules. This
-//! binary must never be needed at run time by the product itself.
+//! formatting, lints, every test, the real-browser tests and schemathesis against a local portal; `tidy` checks
+//! the repository's own rules. This binary must never be needed at run time by the product itself.
 
 mod bundle;
 mod cmd;
 mod diagrams;
 mod guest;
 mod prereqs;
+mod schemathesis;
 mod startup;
 mod tidy;
 
@@ -23,7 +24,8 @@ commands:
   run [--release] [--addr ADDR] [--database-url URL]
         install missing prerequisites, build the bundle and the server, serve the portal
         (default http://127.0.0.1:8080 on sqlite://.data/portal.db; PORTAL_ADDR and DATABASE_URL work too)
-  test  fmt check, clippy -D warnings, every test in the workspace and the real-browser tests
+  test  fmt check, clippy -D warnings, every test in the workspace, the real-browser tests and
+        schemathesis against a local portal (the step `schemathesis` runs alone)
         (PostgreSQL tests use TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test;
          REQUIRE_POSTGRES=1 makes an unreachable server a failure)
   test --package P [--package Q ...] [-- TEST-ARGS]
@@ -33,6 +35,9 @@ commands:
         build the hydrate bundle and the server without running it
   bench measure the sandbox side by side with the natively linked core (instantiation p50/p99,
         getKey throughput and their ratio) and the portal's start-up time
+  schemathesis
+        build the server and run schemathesis against it on a free port: no server errors, and every
+        answer's status, content type and body as the OpenAPI document declares
   tidy  check the repository's own rules (module docs, architecture code map, untranslated guides)
   diagrams
         draw the guides' sequence diagrams: content/diagrams/*.seq to *.svg
@@ -63,6 +68,7 @@ fn run_command(args: Vec<String>) -> anyhow::Result<()> {
             Ok(())
         }
         "test" => test(&workspace, rest),
+        "schemathesis" => schemathesis_alone(&workspace),
         "bench" => bench(&workspace),
         "tidy" => {
             let problems = tidy::check(&workspace.root)?;
@@ -230,6 +236,37 @@ fn run(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `cargo test` over the workspace as `cargo xtask test` runs it; every build of the server for tests uses these
+/// arguments, so features unify the same way and nothing is compiled twice.
+const WORKSPACE_TEST_ARGS: [&str; 7] = [
+    "test",
+    "--workspace",
+    "--exclude",
+    "portal-hydrate",
+    "--exclude",
+    "xtask",
+    "--no-fail-fast",
+];
+
+/// `cargo xtask schemathesis`: the last step of a full test run on its own, with the server built as the test
+/// run builds it.
+fn schemathesis_alone(workspace: &Workspace) -> anyhow::Result<()> {
+    prereqs::ensure_rust_targets()?;
+    prereqs::ensure_schemathesis()?;
+    let guest = build_site_and_guest(workspace)?;
+    cmd::step("Building the server binary as the tests build it (cargo test --no-run)");
+    let mut build_args = WORKSPACE_TEST_ARGS.to_vec();
+    build_args.push("--no-run");
+    cmd::cargo(&workspace.root, &build_args).run()?;
+    cmd::step("Fuzzing the API against its OpenAPI document (schemathesis)");
+    schemathesis::run(
+        workspace,
+        &workspace.server_binary(Profile::Dev),
+        &guest,
+        &workspace.site_root(),
+    )
+}
+
 /// What `cargo xtask test` was asked to run: everything, or only some packages' tests.
 struct TestSelection {
     packages: Vec<String>,
@@ -271,6 +308,7 @@ fn test(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
     prereqs::ensure_sample_tools()?;
     prereqs::ensure_openapi_validator()?;
     if selection.is_full() {
+        prereqs::ensure_schemathesis()?;
         lint(workspace)?;
     }
 
@@ -286,15 +324,7 @@ fn test(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
     // A focused run builds exactly what the full run builds: with fewer packages selected, cargo would unify
     // features differently and compile Wasmtime, axum and the rest a second time. It then runs only the
     // selected packages' test binaries.
-    let test_args = [
-        "test",
-        "--workspace",
-        "--exclude",
-        "portal-hydrate",
-        "--exclude",
-        "xtask",
-        "--no-fail-fast",
-    ];
+    let test_args = WORKSPACE_TEST_ARGS;
     let with_env = |cmd: cmd::Cmd| {
         cmd.env("PORTAL_SERVER_BIN", server.as_os_str())
             .env(guest::GUEST_ENV, guest.as_os_str())
@@ -313,6 +343,8 @@ fn test(workspace: &Workspace, args: &[String]) -> anyhow::Result<()> {
         with_env(cmd::cargo(&workspace.root, &test_args)).run()?;
         cmd::step("Running xtask's own tests, tidy included (cargo test -p xtask)");
         cmd::cargo(&workspace.root, &["test", "--package", "xtask"]).run()?;
+        cmd::step("Fuzzing the API against its OpenAPI document (schemathesis)");
+        schemathesis::run(workspace, &server, &guest, &workspace.site_root())?;
         cmd::step("All checks and tests passed");
         return Ok(());
     }

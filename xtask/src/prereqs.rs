@@ -1,6 +1,7 @@
 //! Installing what a fresh machine lacks: the Rust wasm targets (through rustup), Debian's Chromium and
 //! ChromeDriver for the browser tests and poppler's `pdfsig` for the signed-PDF tests (through apt-get when
-//! running as root), and npm's binaryen for `wasm-opt`.
+//! running as root), npm's binaryen for `wasm-opt`, and PyPI's openapi-spec-validator and schemathesis (through
+//! pip, into the user's cache).
 //!
 //! Each check is cheap when the thing is already there, so every command can call these freely. This module
 //! must never download anything except through the machine's own package clients.
@@ -101,9 +102,7 @@ pub fn ensure_sample_tools() -> anyhow::Result<()> {
 /// The independent OpenAPI validator the api-specs tests run: PyPI's `openapi-spec-validator`, installed into
 /// `~/.cache/iamsmart-sandbox/python` with pip when Python cannot import it already.
 pub fn ensure_openapi_validator() -> anyhow::Result<()> {
-    let cache = std::env::var_os("HOME")
-        .map(|home| Path::new(&home).join(".cache/iamsmart-sandbox/python"))
-        .context("HOME is not set")?;
+    let cache = python_cache()?;
     let importable = cmd::program(
         OsStr::new("python3"),
         &["-c", "import openapi_spec_validator"],
@@ -130,6 +129,57 @@ pub fn ensure_openapi_validator() -> anyhow::Result<()> {
     )
     .run()
     .context("installing openapi-spec-validator with pip (python3 and pip are needed for the api-specs tests)")
+}
+
+/// The schemathesis release `cargo xtask test` runs against a local portal (see `schemathesis.rs`). Pinned: its
+/// checks, its report's fields and the private hook API `xtask/schemathesis/signed_requests.py` leans on change
+/// between releases.
+pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
+
+/// Where pip installs the Python tools the tests run, put on `PYTHONPATH` for them.
+pub fn python_cache() -> anyhow::Result<PathBuf> {
+    std::env::var_os("HOME")
+        .map(|home| Path::new(&home).join(".cache/iamsmart-sandbox/python"))
+        .context("HOME is not set")
+}
+
+/// PyPI's schemathesis at [`SCHEMATHESIS_VERSION`], installed into the same `~/.cache/iamsmart-sandbox/python`
+/// as the OpenAPI validator, with pip, when Python cannot import that version already.
+pub fn ensure_schemathesis() -> anyhow::Result<()> {
+    let cache = python_cache()?;
+    let probe = format!(
+        "import importlib.metadata as m, sys; import schemathesis; \
+         sys.exit(m.version('schemathesis') != '{SCHEMATHESIS_VERSION}')"
+    );
+    let installed = cmd::program(OsStr::new("python3"), &["-c", &probe])
+        .env("PYTHONPATH", cache.as_os_str())
+        .output()
+        .is_ok();
+    if installed {
+        return Ok(());
+    }
+    cmd::step(&format!(
+        "Installing schemathesis {SCHEMATHESIS_VERSION} for the API fuzzing step (pip, into ~/.cache)"
+    ));
+    let target = cache.to_string_lossy().into_owned();
+    let requirement = format!("schemathesis=={SCHEMATHESIS_VERSION}");
+    // `--upgrade` lets this release's dependencies replace older copies a previous install left in the
+    // directory; without it pip keeps whatever is there, even a version schemathesis cannot use.
+    cmd::program(
+        OsStr::new("python3"),
+        &[
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--upgrade",
+            "--target",
+            &target,
+            &requirement,
+        ],
+    )
+    .run()
+    .context("installing schemathesis with pip (python3 and pip are needed for `cargo xtask test`)")
 }
 
 /// Finds poppler's `pdfsig` (Debian `poppler-utils`), which the signing tests use to check signed PDFs as

@@ -394,7 +394,11 @@ pub fn app(
     let api_signing = signing_authority.clone();
     let health_database = database;
     let login_pages = Router::new()
-        .route("/api/v1/auth/getQR", any(broker::get_qr))
+        // Non-GET requests here are API calls (see `broker::get_qr`): the same 10 MB limit as the rest of /api/v1.
+        .route(
+            "/api/v1/auth/getQR",
+            any(broker::get_qr).layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES)),
+        )
         .route(
             "/broker/{client_id}/tickets/{ticket_id}",
             get(broker::ticket_status),
