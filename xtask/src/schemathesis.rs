@@ -113,7 +113,9 @@ pub fn run(
     );
     let log =
         std::fs::File::create(&output).with_context(|| format!("creating {}", output.display()))?;
+    // Run in the scratch directory: schemathesis writes a `.schemathesis/` cache into its working directory.
     let status = Command::new("python3")
+        .current_dir(&work_dir)
         .args(args)
         .env("PYTHONPATH", prereqs::python_cache()?)
         .env("SCHEMATHESIS_HOOKS", &hooks)
