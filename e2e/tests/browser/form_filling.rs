@@ -108,7 +108,8 @@ async fn consenting_field_by_field_on_the_phone_fills_demo_banks_account_applica
         .click()
         .await?;
     client
-        .find(Locator::Css("#pin"))
+        .wait()
+        .for_element(Locator::Css("#pin"))
         .await?
         .send_keys("246810")
         .await?;
@@ -163,7 +164,8 @@ async fn consenting_field_by_field_on_the_phone_fills_demo_banks_account_applica
         .click()
         .await?;
     let reference = client
-        .find(Locator::Css("#application-reference"))
+        .wait()
+        .for_element(Locator::Css("#application-reference"))
         .await?
         .text()
         .await?;
