@@ -18,28 +18,7 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Builds the bundle and copies the assets; returns nothing but leaves `<target>/site/pkg` complete.
 pub fn build(workspace: &Workspace) -> anyhow::Result<()> {
     cmd::step("Building the browser bundle (portal-hydrate for wasm32)");
-    cmd::cargo(
-        &workspace.root,
-        &[
-            "build",
-            "--package",
-            "portal-hydrate",
-            "--lib",
-            "--target",
-            WASM_TARGET,
-            "--profile",
-            WASM_PROFILE,
-        ],
-    )
-    .run()?;
-    let wasm = workspace
-        .target_dir
-        .join(WASM_TARGET)
-        .join(WASM_PROFILE)
-        .join("portal_hydrate.wasm");
-    if !wasm.is_file() {
-        bail!("cargo did not produce {}", wasm.display());
-    }
+    let wasm = build_wasm_library(workspace, "portal-hydrate")?;
 
     let pkg = workspace.site_root().join("pkg");
     fs::create_dir_all(&pkg).with_context(|| format!("creating {}", pkg.display()))?;
@@ -60,6 +39,33 @@ pub fn build(workspace: &Workspace) -> anyhow::Result<()> {
     copy_assets(&workspace.root.join("portal/app/style"), &pkg)?;
     precompress(workspace, &pkg)?;
     Ok(())
+}
+
+/// Builds `package`'s library for the browser (wasm32, the size-optimised profile); returns the `.wasm` cargo wrote.
+fn build_wasm_library(workspace: &Workspace, package: &str) -> anyhow::Result<std::path::PathBuf> {
+    cmd::cargo(
+        &workspace.root,
+        &[
+            "build",
+            "--package",
+            package,
+            "--lib",
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            WASM_PROFILE,
+        ],
+    )
+    .run()?;
+    let wasm = workspace
+        .target_dir
+        .join(WASM_TARGET)
+        .join(WASM_PROFILE)
+        .join(format!("{}.wasm", package.replace('-', "_")));
+    if !wasm.is_file() {
+        bail!("cargo did not produce {}", wasm.display());
+    }
+    Ok(wasm)
 }
 
 /// Runs npm binaryen's `wasm-opt -Oz` over `module` in place (when it is available) and prints the sizes.
@@ -110,28 +116,7 @@ fn optimise(workspace: &Workspace, module: &Path) -> anyhow::Result<()> {
 /// hydrate bundle nothing.
 fn build_try_it(workspace: &Workspace, pkg: &Path) -> anyhow::Result<()> {
     cmd::step("Building the try-it console's module (portal-tryit for wasm32)");
-    cmd::cargo(
-        &workspace.root,
-        &[
-            "build",
-            "--package",
-            "portal-tryit",
-            "--lib",
-            "--target",
-            WASM_TARGET,
-            "--profile",
-            WASM_PROFILE,
-        ],
-    )
-    .run()?;
-    let wasm = workspace
-        .target_dir
-        .join(WASM_TARGET)
-        .join(WASM_PROFILE)
-        .join("portal_tryit.wasm");
-    if !wasm.is_file() {
-        bail!("cargo did not produce {}", wasm.display());
-    }
+    let wasm = build_wasm_library(workspace, "portal-tryit")?;
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&wasm)
         .out_name(TRY_IT_NAME)
