@@ -202,7 +202,7 @@ fn anchor(method: &str, path: &str) -> String {
     )
 }
 
-fn required(schema: &Value, field: &str) -> bool {
+pub(crate) fn required(schema: &Value, field: &str) -> bool {
     schema["required"]
         .as_array()
         .is_some_and(|names| names.iter().any(|name| name == field))

@@ -224,16 +224,12 @@ fn example_of(document: &Value, schema: &Value, depth: usize) -> Value {
         return first.clone();
     }
     if let Some(properties) = schema["properties"].as_object() {
-        let required = |name: &str| {
-            schema["required"]
-                .as_array()
-                .is_some_and(|names| names.iter().any(|required| required == name))
-        };
         let object = properties
             .iter()
             .filter_map(|(name, property)| {
                 let value = example_of(document, property, depth + 1);
-                (!value.is_null() || required(name)).then(|| (name.clone(), value))
+                (!value.is_null() || crate::reference::required(schema, name))
+                    .then(|| (name.clone(), value))
             })
             .collect();
         return Value::Object(object);
